@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The interface between the portable core (verifier/, jit/, helpers/protos.c)
+ * and whoever embeds it: kbpf.ko, or the native userspace library used by the
+ * unit tests. Every limit kbpf enforces on programs is named here.
+ */
+#ifndef _KBPF_CORE_H
+#define _KBPF_CORE_H
+
+#include "kbpf_env.h"
+
+/* ---- Limits ---------------------------------------------------------- */
+
+/* Program size, as Linux: BPF_MAXINSNS for loaders without CAP_BPF. */
+#define KBPF_MAX_INSNS_UNPRIV		4096
+/* Program size for CAP_BPF loaders (Linux: BPF_COMPLEXITY_LIMIT_INSNS). */
+#define KBPF_MAX_INSNS			1000000
+/* Instructions the verifier may process before giving up (-E2BIG). */
+#define KBPF_VERIFY_BUDGET		1000000
+/* Pending branch states the verifier may hold (Linux: BPF_COMPLEXITY_LIMIT_JMP_SEQ). */
+#define KBPF_VERIFY_MAX_PENDING		8192
+/* Stack of one program frame, bytes (Linux: MAX_BPF_STACK). */
+#define KBPF_STACK_SIZE			512
+/* Distinct maps one program may reference (Linux: MAX_USED_MAPS). */
+#define KBPF_MAX_USED_MAPS		64
+/* Verifier log buffer, bytes (Linux 6.1: 128 .. UINT_MAX >> 2). */
+#define KBPF_LOG_MIN_SIZE		128
+#define KBPF_LOG_MAX_SIZE		(0xffffffffu >> 2)
+/* Helper ids we know of (enum bpf_func_id of Linux 6.1). */
+#define KBPF_FUNC_MAX			__BPF_FUNC_MAX_ID
+
+/* ---- Maps, as the core sees them ------------------------------------ */
+
+/*
+ * The module embeds this as the first member of its struct kbpf_map. After
+ * verification, an ld_imm64 with src_reg == BPF_PSEUDO_MAP_FD holds a pointer
+ * to this descriptor, and helpers receive that pointer in their map argument.
+ */
+struct kbpf_map_desc {
+	u32 map_type;
+	u32 key_size;
+	u32 value_size;
+	u32 max_entries;
+	u32 map_flags;
+};
+
+/* ---- Helpers ---------------------------------------------------------- */
+
+typedef u64 (*kbpf_helper_fn)(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);
+
+enum kbpf_arg_type {
+	KBPF_ARG_NONE = 0,		/* argument unused */
+	KBPF_ARG_ANYTHING,		/* any initialised scalar */
+	KBPF_ARG_CONST_MAP_PTR,		/* a map from ld_imm64 */
+	KBPF_ARG_PTR_TO_MAP_KEY,	/* key_size readable bytes */
+	KBPF_ARG_PTR_TO_MAP_VALUE,	/* value_size readable bytes */
+};
+
+enum kbpf_ret_type {
+	KBPF_RET_INTEGER = 0,
+	KBPF_RET_VOID,
+	KBPF_RET_PTR_TO_MAP_VALUE_OR_NULL,
+};
+
+struct kbpf_helper_proto {
+	const char *name;
+	u8 ret;				/* enum kbpf_ret_type */
+	u8 arg[5];			/* enum kbpf_arg_type */
+	bool gpl_only;
+};
+
+/* The declarative table the verifier reads (helpers/protos.c). */
+const struct kbpf_helper_proto *kbpf_helper_proto(u32 func_id, u32 prog_type);
+
+/* ---- Verifier --------------------------------------------------------- */
+
+struct kbpf_verify_attr {
+	/* in */
+	struct bpf_insn *insns;		/* rewritten in place on success */
+	u32 insn_cnt;
+	u32 prog_type;
+	bool bpf_capable;		/* CAP_BPF or CAP_SYS_ADMIN */
+	bool perfmon_capable;		/* may read uninitialised stack */
+	bool gpl_compatible;		/* license allows gpl_only helpers */
+	u32 log_level;			/* 0: no log */
+	char *log_buf;			/* kernel-side buffer, log_size bytes */
+	u32 log_size;
+	/*
+	 * Resolve an ld_imm64 map fd. Returns 0 and a descriptor that stays
+	 * valid until the program is freed, or a negative errno.
+	 */
+	int (*map_from_fd)(void *priv, s32 fd, const struct kbpf_map_desc **map);
+	void *priv;
+	/* out */
+	u32 stack_depth;		/* bytes of stack the program uses */
+	u32 log_used;			/* bytes written, including the NUL */
+	bool log_truncated;
+	u32 insn_processed;
+};
+
+/*
+ * Verify a program. On success, returns 0 and leaves the program ready to
+ * run: map fds in ld_imm64 are replaced by kbpf_map_desc pointers. Errors:
+ * -EINVAL malformed program, -EACCES unsafe program, -E2BIG too complex,
+ * -ENOMEM, -ENOSPC the log was truncated, or what map_from_fd returned.
+ */
+int kbpf_verify(struct kbpf_verify_attr *attr);
+
+/* ---- Execution -------------------------------------------------------- */
+
+/*
+ * Run a verified program in the interpreter. helpers has KBPF_FUNC_MAX
+ * entries, indexed by helper id; the verifier only lets a program call ids
+ * that kbpf_helper_proto() knows.
+ */
+u64 kbpf_interp_run(const struct bpf_insn *insns, const kbpf_helper_fn *helpers,
+		    const void *ctx);
+
+#endif /* _KBPF_CORE_H */

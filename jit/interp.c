@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The BPF interpreter: the fallback backend and the reference every other
+ * backend is checked against. It trusts the verifier: every memory access,
+ * jump target and helper id has been proved valid before it runs.
+ */
+#include "kbpf_core.h"
+#include "ops.h"
+
+/* Atomic read-modify-write on program memory (BPF_STX | BPF_ATOMIC). */
+static u64 kbpf_atomic(const struct bpf_insn *insn, void *ptr, u64 src, u64 r0,
+		       u64 *fetched)
+{
+	bool w64 = BPF_SIZE(insn->code) == BPF_DW;
+	s32 op = insn->imm & ~BPF_FETCH;
+	u64 old;
+
+	if (insn->imm == BPF_CMPXCHG) {
+		if (w64) {
+			u64 expected = r0;
+
+			__atomic_compare_exchange_n((u64 *)ptr, &expected, src, false,
+						    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+			return expected;
+		} else {
+			u32 expected = (u32)r0;
+
+			__atomic_compare_exchange_n((u32 *)ptr, &expected, (u32)src, false,
+						    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+			return expected;
+		}
+	}
+	if (insn->imm == BPF_XCHG) {
+		if (w64)
+			return __atomic_exchange_n((u64 *)ptr, src, __ATOMIC_SEQ_CST);
+		return __atomic_exchange_n((u32 *)ptr, (u32)src, __ATOMIC_SEQ_CST);
+	}
+	if (w64) {
+		u64 *p = ptr;
+
+		switch (op) {
+		case BPF_ADD: old = __atomic_fetch_add(p, src, __ATOMIC_SEQ_CST); break;
+		case BPF_AND: old = __atomic_fetch_and(p, src, __ATOMIC_SEQ_CST); break;
+		case BPF_OR:  old = __atomic_fetch_or(p, src, __ATOMIC_SEQ_CST); break;
+		default:      old = __atomic_fetch_xor(p, src, __ATOMIC_SEQ_CST); break;
+		}
+	} else {
+		u32 *p = ptr, s = (u32)src;
+
+		switch (op) {
+		case BPF_ADD: old = __atomic_fetch_add(p, s, __ATOMIC_SEQ_CST); break;
+		case BPF_AND: old = __atomic_fetch_and(p, s, __ATOMIC_SEQ_CST); break;
+		case BPF_OR:  old = __atomic_fetch_or(p, s, __ATOMIC_SEQ_CST); break;
+		default:      old = __atomic_fetch_xor(p, s, __ATOMIC_SEQ_CST); break;
+		}
+	}
+	*fetched = insn->imm & BPF_FETCH;
+	return old;
+}
+
+static u64 kbpf_load(const void *p, u32 size)
+{
+	switch (size) {
+	case 1:	return *(const u8 *)p;
+	case 2:	return *(const u16 *)p;
+	case 4:	return *(const u32 *)p;
+	default: return *(const u64 *)p;
+	}
+}
+
+static void kbpf_store(void *p, u32 size, u64 v)
+{
+	switch (size) {
+	case 1:	*(u8 *)p = (u8)v; break;
+	case 2:	*(u16 *)p = (u16)v; break;
+	case 4:	*(u32 *)p = (u32)v; break;
+	default: *(u64 *)p = v; break;
+	}
+}
+
+u64 kbpf_interp_run(const struct bpf_insn *insns, const kbpf_helper_fn *helpers,
+		    const void *ctx)
+{
+	u64 stack[KBPF_STACK_SIZE / sizeof(u64)];
+	u64 reg[MAX_BPF_REG] = { 0 };
+	const struct bpf_insn *insn = insns;
+
+	reg[BPF_REG_1] = (u64)(uintptr_t)ctx;
+	reg[BPF_REG_10] = (u64)(uintptr_t)&stack[ARRAY_SIZE(stack)];
+
+	for (;; insn++) {
+		u8 code = insn->code;
+		u64 *dst = &reg[insn->dst_reg];
+		u64 src = BPF_SRC(code) == BPF_X ? reg[insn->src_reg] : (u64)(s64)insn->imm;
+		u32 size = kbpf_size_bytes(code);
+
+		switch (BPF_CLASS(code)) {
+		case BPF_ALU:
+		case BPF_ALU64: {
+			bool is64 = BPF_CLASS(code) == BPF_ALU64;
+
+			if (BPF_OP(code) == BPF_END)
+				*dst = kbpf_endian(BPF_SRC(code) == BPF_TO_BE, insn->imm, *dst);
+			else
+				*dst = kbpf_alu(BPF_OP(code), is64, *dst, src);
+			break;
+		}
+		case BPF_JMP:
+		case BPF_JMP32:
+			switch (BPF_OP(code)) {
+			case BPF_JA:
+				insn += insn->off;
+				break;
+			case BPF_EXIT:
+				return reg[BPF_REG_0];
+			case BPF_CALL:
+				reg[BPF_REG_0] = helpers[insn->imm](reg[1], reg[2], reg[3],
+								    reg[4], reg[5]);
+				break;
+			default:
+				if (kbpf_jmp_taken(BPF_OP(code), BPF_CLASS(code) == BPF_JMP32,
+						   *dst, src))
+					insn += insn->off;
+				break;
+			}
+			break;
+		case BPF_LD:
+			/* Only ld_imm64 passes the verifier. */
+			*dst = (u32)insn[0].imm | ((u64)(u32)insn[1].imm << 32);
+			insn++;
+			break;
+		case BPF_LDX:
+			*dst = kbpf_load((const void *)(uintptr_t)(reg[insn->src_reg] + insn->off),
+					 size);
+			break;
+		case BPF_ST:
+			kbpf_store((void *)(uintptr_t)(*dst + insn->off), size, (u64)(s64)insn->imm);
+			break;
+		case BPF_STX: {
+			void *p = (void *)(uintptr_t)(*dst + insn->off);
+			u64 fetch = 0, old;
+
+			if (BPF_MODE(code) != BPF_ATOMIC) {
+				kbpf_store(p, size, reg[insn->src_reg]);
+				break;
+			}
+			old = kbpf_atomic(insn, p, reg[insn->src_reg], reg[BPF_REG_0], &fetch);
+			if (insn->imm == BPF_CMPXCHG)
+				reg[BPF_REG_0] = old;
+			else if (fetch || insn->imm == BPF_XCHG)
+				reg[insn->src_reg] = old;
+			break;
+		}
+		}
+	}
+}

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+#include "harness.h"
+
+static const char *kt_filter;
+static int kt_passed, kt_failed;
+static char kt_reason[512];
+
+int kt_failf(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	n = snprintf(kt_reason, sizeof(kt_reason), "%s:%d: ", file, line);
+	va_start(ap, fmt);
+	vsnprintf(kt_reason + n, sizeof(kt_reason) - n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static void kt_report(const char *name, int err)
+{
+	if (err) {
+		kt_failed++;
+		printf("FAIL: %s (%s)\n", name, kt_reason);
+	} else {
+		kt_passed++;
+		printf("PASS: %s\n", name);
+	}
+	fflush(stdout);
+}
+
+void kt_run(const char *name, int (*fn)(void))
+{
+	if (kt_filter && !strstr(name, kt_filter))
+		return;
+	kt_reason[0] = '\0';
+	kt_report(name, fn());
+}
+
+void kt_run_arg(const char *name, int (*fn)(const void *), const void *arg)
+{
+	if (kt_filter && !strstr(name, kt_filter))
+		return;
+	kt_reason[0] = '\0';
+	kt_report(name, fn(arg));
+}
+
+int kt_main(int argc, char **argv, void (*all)(void))
+{
+	if (argc == 3 && !strcmp(argv[1], "-t"))
+		kt_filter = argv[2];
+	all();
+	fprintf(stderr, "%d passed, %d failed\n", kt_passed, kt_failed);
+	if (kt_passed + kt_failed == 0) {
+		printf("FAIL: %s (no test matched)\n", argv[0]);
+		return 1;
+	}
+	return kt_failed ? 1 : 0;
+}
+
+/* ---- fake maps ---- */
+
+struct kt_map *kt_fds[KT_MAX_FDS];
+
+struct kt_map *kt_map_new(u32 type, u32 key_size, u32 value_size, u32 max_entries)
+{
+	struct kt_map *m = calloc(1, sizeof(*m));
+
+	m->desc.map_type = type;
+	m->desc.key_size = key_size;
+	m->desc.value_size = value_size;
+	m->desc.max_entries = max_entries;
+	m->keys = calloc(max_entries, key_size);
+	/* values 8-byte aligned, as the module lays them out */
+	m->values = aligned_alloc(8, (size_t)max_entries * ((value_size + 7) & ~7u));
+	memset(m->values, 0, (size_t)max_entries * ((value_size + 7) & ~7u));
+	m->used = calloc(max_entries, sizeof(bool));
+	if (type == BPF_MAP_TYPE_ARRAY)
+		memset(m->used, 1, max_entries * sizeof(bool));
+	return m;
+}
+
+void kt_map_free(struct kt_map *m)
+{
+	if (!m)
+		return;
+	free(m->keys);
+	free(m->values);
+	free(m->used);
+	free(m);
+}
+
+static void *kt_value(struct kt_map *m, u32 i)
+{
+	return m->values + (size_t)i * ((m->desc.value_size + 7) & ~7u);
+}
+
+static s64 kt_slot(struct kt_map *m, const void *key, bool alloc)
+{
+	u32 i;
+
+	if (m->desc.map_type == BPF_MAP_TYPE_ARRAY) {
+		u32 idx;
+
+		memcpy(&idx, key, 4);
+		return idx < m->desc.max_entries ? (s64)idx : -1;
+	}
+	for (i = 0; i < m->desc.max_entries; i++)
+		if (m->used[i] && !memcmp(m->keys + (size_t)i * m->desc.key_size, key,
+					  m->desc.key_size))
+			return i;
+	if (!alloc)
+		return -1;
+	for (i = 0; i < m->desc.max_entries; i++)
+		if (!m->used[i]) {
+			m->used[i] = true;
+			memcpy(m->keys + (size_t)i * m->desc.key_size, key, m->desc.key_size);
+			return i;
+		}
+	return -1;
+}
+
+void *kt_map_lookup(struct kt_map *m, const void *key)
+{
+	s64 i = kt_slot(m, key, false);
+
+	return i < 0 ? NULL : kt_value(m, (u32)i);
+}
+
+static u64 kt_lookup_fn(u64 map, u64 key, u64 a3, u64 a4, u64 a5)
+{
+	return (u64)(uintptr_t)kt_map_lookup((struct kt_map *)(uintptr_t)map,
+					     (const void *)(uintptr_t)key);
+}
+
+static u64 kt_update_fn(u64 map, u64 key, u64 value, u64 flags, u64 a5)
+{
+	struct kt_map *m = (struct kt_map *)(uintptr_t)map;
+	s64 i = kt_slot(m, (const void *)(uintptr_t)key, true);
+
+	if (i < 0)
+		return (u64)-E2BIG;
+	memcpy(kt_value(m, (u32)i), (const void *)(uintptr_t)value, m->desc.value_size);
+	return 0;
+}
+
+static u64 kt_delete_fn(u64 map, u64 key, u64 a3, u64 a4, u64 a5)
+{
+	struct kt_map *m = (struct kt_map *)(uintptr_t)map;
+	s64 i = kt_slot(m, (const void *)(uintptr_t)key, false);
+
+	if (i < 0 || m->desc.map_type == BPF_MAP_TYPE_ARRAY)
+		return (u64)(i < 0 ? -ENOENT : -EINVAL);
+	m->used[i] = false;
+	return 0;
+}
+
+kbpf_helper_fn kt_helpers[KBPF_FUNC_MAX] = {
+	[BPF_FUNC_map_lookup_elem] = kt_lookup_fn,
+	[BPF_FUNC_map_update_elem] = kt_update_fn,
+	[BPF_FUNC_map_delete_elem] = kt_delete_fn,
+};
+
+int kt_map_from_fd(void *priv, s32 fd, const struct kbpf_map_desc **map)
+{
+	if (fd < 0 || fd >= KT_MAX_FDS || !kt_fds[fd])
+		return -EBADF;
+	*map = &kt_fds[fd]->desc;
+	return 0;
+}
+
+int kt_verify(struct bpf_insn *insns, u32 cnt, char *logbuf, u32 logsize)
+{
+	struct kbpf_verify_attr attr = {
+		.insns = insns,
+		.insn_cnt = cnt,
+		.prog_type = BPF_PROG_TYPE_SOCKET_FILTER,
+		.bpf_capable = true,
+		.perfmon_capable = false,
+		.gpl_compatible = true,
+		.log_level = logbuf ? 1 : 0,
+		.log_buf = logbuf,
+		.log_size = logbuf ? logsize : 0,
+		.map_from_fd = kt_map_from_fd,
+	};
+
+	return kbpf_verify(&attr);
+}

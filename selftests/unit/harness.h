@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* A tiny test harness: PASS:/FAIL: lines, a name filter, and fake maps. */
+#ifndef _KBPF_UNIT_HARNESS_H
+#define _KBPF_UNIT_HARNESS_H
+
+#include "kbpf_core.h"
+
+/* Test bodies return 0 on success, or fail through kt_fail(). */
+int kt_failf(const char *file, int line, const char *fmt, ...) __printf(3, 4);
+#define kt_fail(...) kt_failf(__FILE__, __LINE__, __VA_ARGS__)
+#define KT_EXPECT(cond, ...) \
+	do { if (!(cond)) return kt_fail(__VA_ARGS__); } while (0)
+
+/* Run test fn under name unless the -t filter excludes it. */
+void kt_run(const char *name, int (*fn)(void));
+void kt_run_arg(const char *name, int (*fn)(const void *), const void *arg);
+int kt_main(int argc, char **argv, void (*all)(void));
+
+/* A fake map for the userspace core: an array or a linear-probe hash. */
+struct kt_map {
+	struct kbpf_map_desc desc;	/* first: the core points at this */
+	u8 *keys;
+	u8 *values;
+	bool *used;
+};
+
+struct kt_map *kt_map_new(u32 type, u32 key_size, u32 value_size, u32 max_entries);
+void kt_map_free(struct kt_map *m);
+void *kt_map_lookup(struct kt_map *m, const void *key);
+
+/* Fake fd table the verifier resolves ld_imm64 map fds through. */
+#define KT_MAX_FDS 16
+extern struct kt_map *kt_fds[KT_MAX_FDS];
+int kt_map_from_fd(void *priv, s32 fd, const struct kbpf_map_desc **map);
+/* Helper implementations, indexed by helper id. */
+extern kbpf_helper_fn kt_helpers[KBPF_FUNC_MAX];
+
+/* Verify insns as a CAP_BPF socket filter; log goes to logbuf if non-NULL. */
+int kt_verify(struct bpf_insn *insns, u32 cnt, char *logbuf, u32 logsize);
+
+#endif

@@ -1,0 +1,35 @@
+# Native unit tests of the portable core (verifier/, jit/, helpers/protos.c),
+# built with -Wall -Wextra -Werror and ASan + UBSan.
+#   make -f selftests/unit/unit.mk unit      build and run; prints PASS:/FAIL: lines
+#   make -f selftests/unit/unit.mk lib       build/unit/libkbpfcore.a only
+UNIT_OUT	?= build/unit
+UNIT_CC		?= gcc
+UNIT_CFLAGS	:= -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+		   -fsanitize=address,undefined -fno-sanitize-recover=all \
+		   -fno-omit-frame-pointer -Iinclude -Iuapi
+CORE_SRCS	:= $(wildcard verifier/*.c) $(wildcard jit/*.c) helpers/protos.c
+CORE_OBJS	:= $(patsubst %.c,$(UNIT_OUT)/core/%.o,$(CORE_SRCS))
+UNIT_TESTS	:= $(patsubst selftests/unit/%.c,%,$(filter-out selftests/unit/harness.c,$(wildcard selftests/unit/test_*.c)))
+UNIT_BINS	:= $(addprefix $(UNIT_OUT)/,$(UNIT_TESTS))
+
+.PHONY: unit lib
+lib: $(UNIT_OUT)/libkbpfcore.a
+
+$(UNIT_OUT)/core/%.o: %.c $(wildcard include/*.h verifier/*.h jit/*.h)
+	@mkdir -p $(dir $@)
+	$(UNIT_CC) $(UNIT_CFLAGS) -c $< -o $@
+
+$(UNIT_OUT)/libkbpfcore.a: $(CORE_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(UNIT_OUT)/%: selftests/unit/%.c selftests/unit/harness.c selftests/unit/harness.h $(UNIT_OUT)/libkbpfcore.a
+	$(UNIT_CC) $(UNIT_CFLAGS) -Iselftests/unit $< selftests/unit/harness.c $(UNIT_OUT)/libkbpfcore.a -o $@
+
+# Each binary prints PASS:/FAIL: lines; a binary that crashes counts as a failure.
+unit: $(UNIT_BINS)
+	@for t in $(UNIT_BINS); do \
+		echo "== $$t"; \
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+			$$t $(if $(T),-t $(T)) || echo "FAIL: $$(basename $$t) (exited with status $$?)"; \
+	done

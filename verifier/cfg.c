@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Pass 2: the control-flow graph. Every jump lands inside the program and
+ * on an instruction boundary, the program cannot fall off its end, and
+ * every instruction is reachable when both arms of every branch are taken.
+ * Loops are allowed: the abstract interpretation bounds them by its budget.
+ */
+#include "verifier.h"
+
+/* Successors of insn i: returns how many (0..2), written into succ[]. */
+static int kbpf_successors(const struct kbpf_venv *env, u32 i, s64 succ[2])
+{
+	const struct bpf_insn *insn = &env->insns[i];
+	u8 class = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
+
+	if (insn->code == (BPF_LD | BPF_IMM | BPF_DW)) {
+		succ[0] = (s64)i + 2;
+		return 1;
+	}
+	if (class != BPF_JMP && class != BPF_JMP32) {
+		succ[0] = (s64)i + 1;
+		return 1;
+	}
+	switch (op) {
+	case BPF_EXIT:
+		return 0;
+	case BPF_CALL:
+		succ[0] = (s64)i + 1;
+		return 1;
+	case BPF_JA:
+		succ[0] = (s64)i + 1 + insn->off;
+		return 1;
+	default:
+		succ[0] = (s64)i + 1;
+		succ[1] = (s64)i + 1 + insn->off;
+		return 2;
+	}
+}
+
+int kbpf_check_cfg(struct kbpf_venv *env)
+{
+	const struct bpf_insn *last = &env->insns[env->insn_cnt - 1];
+	u32 *stack, sp = 0, i;
+	int err = 0, n, k;
+	s64 succ[2];
+
+	if (BPF_CLASS(last->code) != BPF_JMP ||
+	    (BPF_OP(last->code) != BPF_EXIT && BPF_OP(last->code) != BPF_JA)) {
+		kbpf_vlog(env, "last insn is not an exit or jmp\n");
+		return -EINVAL;
+	}
+
+	stack = kbpf_zalloc(sizeof(*stack) * env->insn_cnt);
+	if (!stack)
+		return -ENOMEM;
+	for (i = 0; i < env->insn_cnt; i++)
+		env->aux[i].seen = false;
+	env->aux[0].seen = true;
+	stack[sp++] = 0;
+	while (sp) {
+		u32 t = stack[--sp];
+
+		n = kbpf_successors(env, t, succ);
+		for (k = 0; k < n; k++) {
+			s64 w = succ[k];
+
+			if (w < 0 || w >= env->insn_cnt) {
+				kbpf_vlog(env, "jump out of range from insn %u to %lld\n",
+					  t, (long long)w);
+				err = -EINVAL;
+				goto out;
+			}
+			if (env->aux[w].ld_imm64_tail) {
+				kbpf_vlog(env, "jump into the middle of ldimm64 insn %lld\n",
+					  (long long)w - 1);
+				err = -EINVAL;
+				goto out;
+			}
+			if (!env->aux[w].seen) {
+				env->aux[w].seen = true;
+				stack[sp++] = (u32)w;
+			}
+		}
+	}
+	for (i = 0; i < env->insn_cnt; i++) {
+		if (!env->aux[i].seen && !env->aux[i].ld_imm64_tail) {
+			kbpf_vlog(env, "unreachable insn %u\n", i);
+			err = -EINVAL;
+			goto out;
+		}
+	}
+out:
+	kbpf_free(stack);
+	return err;
+}

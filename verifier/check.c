@@ -1,0 +1,557 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Pass 3: abstract interpretation along every path. Each state is walked
+ * forward; a branch whose outcome is not known pushes the other arm as a
+ * pending state. The walk is bounded by KBPF_VERIFY_BUDGET processed
+ * instructions, which is what bounds loops.
+ */
+#include "verifier.h"
+#include "../jit/ops.h"
+
+static bool kbpf_is_ptr(const struct kbpf_reg *reg)
+{
+	return reg->type != KBPF_SCALAR && reg->type != KBPF_NOT_INIT;
+}
+
+static int kbpf_check_read(struct kbpf_venv *env, u32 regno)
+{
+	if (env->cur->regs[regno].type == KBPF_NOT_INIT) {
+		kbpf_vlog(env, "R%u !read_ok\n", regno);
+		return -EACCES;
+	}
+	return 0;
+}
+
+static int kbpf_check_write(struct kbpf_venv *env, u32 regno)
+{
+	if (regno == BPF_REG_FP) {
+		kbpf_vlog(env, "frame pointer is read only\n");
+		return -EACCES;
+	}
+	return 0;
+}
+
+/* dst (a pointer) += / -= a scalar. */
+static int kbpf_ptr_arith(struct kbpf_venv *env, u8 op, struct kbpf_reg *dst,
+			  const struct kbpf_reg *scalar, u32 regno)
+{
+	s64 off;
+
+	switch (dst->type) {
+	case KBPF_PTR_TO_CTX:
+	case KBPF_PTR_TO_STACK:
+	case KBPF_PTR_TO_MAP_VALUE:
+		break;
+	default:
+		kbpf_vlog(env, "R%u pointer arithmetic on %s prohibited\n", regno,
+			  kbpf_reg_type_name(dst->type));
+		return -EACCES;
+	}
+	if (!scalar->known) {
+		kbpf_vlog(env, "R%u variable offset on %s is not supported yet\n", regno,
+			  kbpf_reg_type_name(dst->type));
+		return -EACCES;
+	}
+	off = (s64)dst->off + (op == BPF_ADD ? (s64)scalar->val : -(s64)scalar->val);
+	if ((s64)scalar->val >= (1 << 29) || (s64)scalar->val <= -(1 << 29) ||
+	    off >= (1 << 29) || off <= -(1 << 29)) {
+		kbpf_vlog(env, "R%u pointer offset %lld is out of range\n", regno,
+			  (long long)off);
+		return -EACCES;
+	}
+	dst->off = (s32)off;
+	return 0;
+}
+
+static int kbpf_check_alu(struct kbpf_venv *env, const struct bpf_insn *insn)
+{
+	struct kbpf_state *st = env->cur;
+	struct kbpf_reg *dst = &st->regs[insn->dst_reg];
+	struct kbpf_reg srcv, *src = &srcv;
+	u8 op = BPF_OP(insn->code);
+	bool is64 = BPF_CLASS(insn->code) == BPF_ALU64;
+	int err;
+
+	err = kbpf_check_write(env, insn->dst_reg);
+	if (err)
+		return err;
+	if (BPF_SRC(insn->code) == BPF_X) {
+		err = kbpf_check_read(env, insn->src_reg);
+		if (err)
+			return err;
+		src = &st->regs[insn->src_reg];
+	} else {
+		kbpf_mark_known(&srcv, (u64)(s64)insn->imm);
+	}
+
+	if (op == BPF_MOV) {
+		if (is64) {
+			*dst = *src;
+			return 0;
+		}
+		if (kbpf_is_ptr(src) || !src->known)
+			kbpf_mark_unknown(dst);
+		else
+			kbpf_mark_known(dst, (u32)src->val);
+		return 0;
+	}
+	/* Everything else reads dst. */
+	err = kbpf_check_read(env, insn->dst_reg);
+	if (err)
+		return err;
+	if (op == BPF_END || op == BPF_NEG) {
+		if (kbpf_is_ptr(dst)) {
+			kbpf_vlog(env, "R%u pointer arithmetic prohibited\n", insn->dst_reg);
+			return -EACCES;
+		}
+		if (dst->known)
+			kbpf_mark_known(dst, op == BPF_NEG ? kbpf_alu(op, is64, dst->val, 0) :
+					kbpf_endian(BPF_SRC(insn->code) == BPF_TO_BE,
+						    insn->imm, dst->val));
+		return 0;
+	}
+	if (kbpf_is_ptr(dst) || kbpf_is_ptr(src)) {
+		if (!is64) {
+			kbpf_vlog(env, "R%u 32-bit pointer arithmetic prohibited\n",
+				  insn->dst_reg);
+			return -EACCES;
+		}
+		if (kbpf_is_ptr(dst) && kbpf_is_ptr(src)) {
+			/* ptr - ptr of the same object kind is a scalar distance. */
+			if (op == BPF_SUB && dst->type == src->type &&
+			    dst->type == KBPF_PTR_TO_STACK) {
+				kbpf_mark_known(dst, (u64)((s64)dst->off - src->off));
+				return 0;
+			}
+			if (op == BPF_SUB && dst->type == src->type &&
+			    env->attr->bpf_capable) {
+				kbpf_mark_unknown(dst);
+				return 0;
+			}
+			kbpf_vlog(env, "R%u pointer %s pointer prohibited\n", insn->dst_reg,
+				  op == BPF_SUB ? "-" : "op");
+			return -EACCES;
+		}
+		if (op != BPF_ADD && !(op == BPF_SUB && kbpf_is_ptr(dst))) {
+			kbpf_vlog(env, "R%u pointer arithmetic with this operator prohibited\n",
+				  insn->dst_reg);
+			return -EACCES;
+		}
+		if (kbpf_is_ptr(dst))
+			return kbpf_ptr_arith(env, op, dst, src, insn->dst_reg);
+		/* scalar + ptr: the result is the pointer moved by the scalar. */
+		srcv = *dst;
+		*dst = *src;
+		return kbpf_ptr_arith(env, BPF_ADD, dst, &srcv, insn->dst_reg);
+	}
+	if (dst->known && src->known)
+		kbpf_mark_known(dst, kbpf_alu(op, is64, dst->val, src->val));
+	else
+		kbpf_mark_unknown(dst);
+	return 0;
+}
+
+static int kbpf_check_load_store(struct kbpf_venv *env, const struct bpf_insn *insn)
+{
+	struct kbpf_state *st = env->cur;
+	u32 size = kbpf_size_bytes(insn->code);
+	struct kbpf_reg loaded, imm;
+	int err;
+
+	switch (BPF_CLASS(insn->code)) {
+	case BPF_LDX:
+		err = kbpf_check_read(env, insn->src_reg);
+		if (!err)
+			err = kbpf_check_write(env, insn->dst_reg);
+		if (!err)
+			err = kbpf_check_mem(env, insn->src_reg, insn->off, size, false,
+					     NULL, &loaded);
+		if (err)
+			return err;
+		/* Sub-register loads are zero-extended scalars. */
+		if (size < 8 && kbpf_is_ptr(&loaded))
+			kbpf_mark_unknown(&loaded);
+		st->regs[insn->dst_reg] = loaded;
+		return 0;
+	case BPF_ST:
+		err = kbpf_check_read(env, insn->dst_reg);
+		if (err)
+			return err;
+		if (st->regs[insn->dst_reg].type == KBPF_PTR_TO_CTX) {
+			kbpf_vlog(env, "BPF_ST stores into R%u ctx is not allowed\n",
+				  insn->dst_reg);
+			return -EACCES;
+		}
+		kbpf_mark_known(&imm, (u64)(s64)insn->imm);
+		return kbpf_check_mem(env, insn->dst_reg, insn->off, size, true, &imm, NULL);
+	default: /* BPF_STX | BPF_MEM */
+		err = kbpf_check_read(env, insn->src_reg);
+		if (!err)
+			err = kbpf_check_read(env, insn->dst_reg);
+		if (err)
+			return err;
+		return kbpf_check_mem(env, insn->dst_reg, insn->off, size, true,
+				      &st->regs[insn->src_reg], NULL);
+	}
+}
+
+static int kbpf_check_atomic(struct kbpf_venv *env, const struct bpf_insn *insn)
+{
+	struct kbpf_state *st = env->cur;
+	const struct kbpf_reg *dst = &st->regs[insn->dst_reg];
+	u32 size = kbpf_size_bytes(insn->code);
+	struct kbpf_reg old;
+	int err;
+
+	err = kbpf_check_read(env, insn->src_reg);
+	if (!err)
+		err = kbpf_check_read(env, insn->dst_reg);
+	if (!err && insn->imm == BPF_CMPXCHG)
+		err = kbpf_check_read(env, BPF_REG_0);
+	if (err)
+		return err;
+	if (kbpf_is_ptr(&st->regs[insn->src_reg]) ||
+	    (insn->imm == BPF_CMPXCHG && kbpf_is_ptr(&st->regs[BPF_REG_0]))) {
+		kbpf_vlog(env, "R%u leaks addr into mem\n", insn->src_reg);
+		return -EACCES;
+	}
+	if (dst->type != KBPF_PTR_TO_STACK && dst->type != KBPF_PTR_TO_MAP_VALUE) {
+		kbpf_vlog(env, "BPF_ATOMIC stores into R%u %s is not allowed\n",
+			  insn->dst_reg, kbpf_reg_type_name(dst->type));
+		return -EACCES;
+	}
+	if (((s64)dst->off + insn->off) % size) {
+		kbpf_vlog(env, "misaligned atomic access off %d size %u\n",
+			  dst->off + insn->off, size);
+		return -EACCES;
+	}
+	/* A read of the old value, then a write of some scalar. */
+	err = kbpf_check_mem(env, insn->dst_reg, insn->off, size, false, NULL, &old);
+	if (!err)
+		err = kbpf_check_mem(env, insn->dst_reg, insn->off, size, true, NULL, NULL);
+	if (err)
+		return err;
+	if (insn->imm == BPF_CMPXCHG)
+		kbpf_mark_unknown(&st->regs[BPF_REG_0]);
+	else if (insn->imm & BPF_FETCH)
+		kbpf_mark_unknown(&st->regs[insn->src_reg]);
+	return 0;
+}
+
+/* A pointer argument to a helper that must cover size readable bytes. */
+static int kbpf_check_helper_mem(struct kbpf_venv *env, u32 regno, u32 size)
+{
+	const struct kbpf_reg *reg = &env->cur->regs[regno];
+
+	switch (reg->type) {
+	case KBPF_PTR_TO_STACK:
+		return kbpf_check_stack_read_range(env, reg->off, size, "indirect access to");
+	case KBPF_PTR_TO_MAP_VALUE:
+		if (reg->off < 0 || (u64)reg->off + size > reg->map->value_size) {
+			kbpf_vlog(env, "R%u invalid access to map value off=%d size=%u\n",
+				  regno, reg->off, size);
+			return -EACCES;
+		}
+		return 0;
+	default:
+		kbpf_vlog(env, "R%u type=%s expected=fp, map_value\n", regno,
+			  kbpf_reg_type_name(reg->type));
+		return -EACCES;
+	}
+}
+
+static int kbpf_check_call(struct kbpf_venv *env, const struct bpf_insn *insn)
+{
+	struct kbpf_state *st = env->cur;
+	const struct kbpf_helper_proto *fn;
+	const struct kbpf_map_desc *map = NULL;
+	u32 i;
+	int err;
+
+	fn = kbpf_helper_proto(insn->imm, env->attr->prog_type);
+	if (!fn) {
+		kbpf_vlog(env, "invalid func unknown#%d\n", insn->imm);
+		return -EINVAL;
+	}
+	if (fn->gpl_only && !env->attr->gpl_compatible) {
+		kbpf_vlog(env, "cannot call GPL-restricted function from non-GPL compatible program\n");
+		return -EINVAL;
+	}
+	for (i = 0; i < 5; i++) {
+		u32 regno = BPF_REG_1 + i;
+		const struct kbpf_reg *reg = &st->regs[regno];
+
+		if (fn->arg[i] == KBPF_ARG_NONE)
+			continue;
+		err = kbpf_check_read(env, regno);
+		if (err)
+			return err;
+		switch (fn->arg[i]) {
+		case KBPF_ARG_ANYTHING:
+			break;
+		case KBPF_ARG_CONST_MAP_PTR:
+			if (reg->type != KBPF_CONST_PTR_TO_MAP) {
+				kbpf_vlog(env, "R%u type=%s expected=map_ptr\n", regno,
+					  kbpf_reg_type_name(reg->type));
+				return -EACCES;
+			}
+			map = reg->map;
+			break;
+		case KBPF_ARG_PTR_TO_MAP_KEY:
+		case KBPF_ARG_PTR_TO_MAP_VALUE:
+			if (!map) {
+				kbpf_vlog(env, "invalid map_ptr to access map->%s\n",
+					  fn->arg[i] == KBPF_ARG_PTR_TO_MAP_KEY ? "key" : "value");
+				return -EACCES;
+			}
+			err = kbpf_check_helper_mem(env, regno,
+						    fn->arg[i] == KBPF_ARG_PTR_TO_MAP_KEY ?
+						    map->key_size : map->value_size);
+			if (err)
+				return err;
+			break;
+		default:
+			kbpf_vlog(env, "helper %s: unknown argument kind\n", fn->name);
+			return -EINVAL;
+		}
+	}
+	for (i = BPF_REG_1; i <= BPF_REG_5; i++)
+		memset(&st->regs[i], 0, sizeof(st->regs[i]));
+	switch (fn->ret) {
+	case KBPF_RET_PTR_TO_MAP_VALUE_OR_NULL:
+		memset(&st->regs[BPF_REG_0], 0, sizeof(st->regs[0]));
+		st->regs[BPF_REG_0].type = KBPF_PTR_TO_MAP_VALUE_OR_NULL;
+		st->regs[BPF_REG_0].map = map;
+		st->regs[BPF_REG_0].id = ++env->id_gen;
+		break;
+	case KBPF_RET_VOID:
+		memset(&st->regs[BPF_REG_0], 0, sizeof(st->regs[0]));
+		break;
+	default:
+		kbpf_mark_unknown(&st->regs[BPF_REG_0]);
+		break;
+	}
+	return 0;
+}
+
+/* After "reg == 0" or "reg != 0" on a maybe-NULL pointer: refine every copy. */
+static void kbpf_mark_null(struct kbpf_state *st, u32 id, bool is_null)
+{
+	u32 i;
+
+	for (i = 0; i < MAX_BPF_REG + KBPF_STACK_SLOTS; i++) {
+		struct kbpf_reg *r = i < MAX_BPF_REG ? &st->regs[i] :
+				     &st->spill[i - MAX_BPF_REG];
+
+		if (r->type != KBPF_PTR_TO_MAP_VALUE_OR_NULL || r->id != id)
+			continue;
+		if (is_null) {
+			kbpf_mark_known(r, 0);
+		} else {
+			r->type = KBPF_PTR_TO_MAP_VALUE;
+			r->id = 0;
+		}
+	}
+}
+
+/*
+ * A conditional jump. Returns 0 with *next set to the successor the current
+ * state continues at; the other arm, if feasible, is pushed.
+ */
+static int kbpf_check_cond_jmp(struct kbpf_venv *env, const struct bpf_insn *insn,
+			       u32 idx, u32 *next)
+{
+	struct kbpf_state *st = env->cur, *other;
+	struct kbpf_reg *dst = &st->regs[insn->dst_reg];
+	struct kbpf_reg srcv, *src = &srcv;
+	u8 op = BPF_OP(insn->code);
+	bool is32 = BPF_CLASS(insn->code) == BPF_JMP32;
+	u32 taken = idx + 1 + insn->off, fall = idx + 1;
+	int err;
+
+	err = kbpf_check_read(env, insn->dst_reg);
+	if (err)
+		return err;
+	if (BPF_SRC(insn->code) == BPF_X) {
+		err = kbpf_check_read(env, insn->src_reg);
+		if (err)
+			return err;
+		src = &st->regs[insn->src_reg];
+	} else {
+		kbpf_mark_known(&srcv, (u64)(s64)insn->imm);
+	}
+
+	/* Both sides known: only one arm exists. */
+	if (dst->type == KBPF_SCALAR && dst->known && src->type == KBPF_SCALAR &&
+	    src->known) {
+		*next = kbpf_jmp_taken(op, is32, dst->val, src->val) ? taken : fall;
+		return 0;
+	}
+
+	if ((kbpf_is_ptr(dst) || kbpf_is_ptr(src)) && !env->attr->bpf_capable) {
+		kbpf_vlog(env, "R%u pointer comparison prohibited\n", insn->dst_reg);
+		return -EACCES;
+	}
+
+	/* A maybe-NULL pointer compared with 0 becomes NULL on one arm. */
+	if (!is32 && (op == BPF_JEQ || op == BPF_JNE) &&
+	    dst->type == KBPF_PTR_TO_MAP_VALUE_OR_NULL && src->type == KBPF_SCALAR &&
+	    src->known && src->val == 0) {
+		u32 id = dst->id;
+
+		other = kbpf_state_dup(st);
+		if (!other)
+			return -ENOMEM;
+		/* other takes the branch: JEQ taken means NULL. */
+		kbpf_mark_null(other, id, op == BPF_JEQ);
+		kbpf_mark_null(st, id, op != BPF_JEQ);
+		goto push;
+	}
+
+	other = kbpf_state_dup(st);
+	if (!other)
+		return -ENOMEM;
+	/* Equality with a constant makes it known on the matching arm. */
+	if (!is32 && (op == BPF_JEQ || op == BPF_JNE) && dst->type == KBPF_SCALAR &&
+	    src->type == KBPF_SCALAR && src->known) {
+		struct kbpf_state *eq = op == BPF_JEQ ? other : st;
+
+		kbpf_mark_known(&eq->regs[insn->dst_reg], src->val);
+	}
+push:
+	other->insn_idx = taken;
+	err = kbpf_push_state(env, other);
+	if (err) {
+		kbpf_free(other);
+		return err;
+	}
+	*next = fall;
+	return 0;
+}
+
+static int kbpf_check_exit(struct kbpf_venv *env)
+{
+	const struct kbpf_reg *r0 = &env->cur->regs[BPF_REG_0];
+
+	if (r0->type == KBPF_NOT_INIT) {
+		kbpf_vlog(env, "R0 !read_ok\n");
+		return -EACCES;
+	}
+	if (kbpf_is_ptr(r0) && !env->attr->bpf_capable) {
+		kbpf_vlog(env, "R0 leaks addr as return value\n");
+		return -EACCES;
+	}
+	return 0;
+}
+
+/* Walk one state until it exits (returns 1) or fails. */
+static int kbpf_walk(struct kbpf_venv *env)
+{
+	struct kbpf_state *st = env->cur;
+
+	for (;;) {
+		u32 idx = st->insn_idx, next = idx + 1;
+		struct bpf_insn *insn = &env->insns[idx];
+		u8 class = BPF_CLASS(insn->code);
+		int err = 0;
+
+		if (++env->insn_processed > KBPF_VERIFY_BUDGET) {
+			kbpf_vlog(env, "BPF program is too large. Processed %u insn\n",
+				  env->insn_processed - 1);
+			return -E2BIG;
+		}
+		if (env->attr->log_level > 1)
+			kbpf_vlog(env, "%u: (%02x) r%u r%u off=%d imm=%d\n", idx, insn->code,
+				  insn->dst_reg, insn->src_reg, insn->off, insn->imm);
+		if ((env->insn_processed & 0xffff) == 0)
+			kbpf_cond_resched();
+
+		switch (class) {
+		case BPF_ALU:
+		case BPF_ALU64:
+			err = kbpf_check_alu(env, insn);
+			break;
+		case BPF_LDX:
+		case BPF_ST:
+			err = kbpf_check_load_store(env, insn);
+			break;
+		case BPF_STX:
+			if (BPF_MODE(insn->code) == BPF_ATOMIC)
+				err = kbpf_check_atomic(env, insn);
+			else
+				err = kbpf_check_load_store(env, insn);
+			break;
+		case BPF_LD: {
+			struct kbpf_reg *dst = &st->regs[insn->dst_reg];
+
+			err = kbpf_check_write(env, insn->dst_reg);
+			if (err)
+				break;
+			if (env->aux[idx].map) {
+				memset(dst, 0, sizeof(*dst));
+				dst->type = KBPF_CONST_PTR_TO_MAP;
+				dst->map = env->aux[idx].map;
+			} else {
+				kbpf_mark_known(dst, (u32)insn[0].imm |
+						((u64)(u32)insn[1].imm << 32));
+			}
+			next = idx + 2;
+			break;
+		}
+		case BPF_JMP:
+		case BPF_JMP32:
+			switch (BPF_OP(insn->code)) {
+			case BPF_JA:
+				next = idx + 1 + insn->off;
+				break;
+			case BPF_EXIT:
+				err = kbpf_check_exit(env);
+				return err ? err : 1;
+			case BPF_CALL:
+				err = kbpf_check_call(env, insn);
+				break;
+			default:
+				err = kbpf_check_cond_jmp(env, insn, idx, &next);
+				break;
+			}
+			break;
+		default:
+			kbpf_vlog(env, "%u: unknown opcode %02x\n", idx, insn->code);
+			return -EINVAL;
+		}
+		if (err) {
+			kbpf_vlog(env, "processed %u insns, error at insn %u\n",
+				  env->insn_processed, idx);
+			return err;
+		}
+		st->insn_idx = next;
+	}
+}
+
+int kbpf_do_check(struct kbpf_venv *env)
+{
+	struct kbpf_state *st;
+	int err;
+
+	st = kbpf_zalloc(sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	st->regs[BPF_REG_1].type = KBPF_PTR_TO_CTX;
+	st->regs[BPF_REG_10].type = KBPF_PTR_TO_STACK;
+	env->cur = st;
+
+	for (;;) {
+		err = kbpf_walk(env);
+		kbpf_free(env->cur);
+		env->cur = NULL;
+		if (err < 0)
+			break;
+		env->cur = kbpf_pop_state(env);
+		if (!env->cur) {
+			err = 0;
+			break;
+		}
+	}
+	kbpf_free_pending(env);
+	return err;
+}

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Internal interface between the verifier's passes. */
+#ifndef _KBPF_VERIFIER_H
+#define _KBPF_VERIFIER_H
+
+#include "kbpf_core.h"
+
+/* Abstract type of a register or of a spilled stack slot. */
+enum kbpf_reg_type {
+	KBPF_NOT_INIT = 0,
+	KBPF_SCALAR,
+	KBPF_PTR_TO_CTX,
+	KBPF_PTR_TO_STACK,
+	KBPF_CONST_PTR_TO_MAP,
+	KBPF_PTR_TO_MAP_VALUE,
+	KBPF_PTR_TO_MAP_VALUE_OR_NULL,
+};
+
+/*
+ * A register's abstract value. Scalars are either a known constant or
+ * unknown. Pointers carry a constant offset from their base; variable
+ * offsets are not tracked yet, so they are rejected.
+ */
+struct kbpf_reg {
+	u8 type;			/* enum kbpf_reg_type */
+	bool known;			/* scalar: val is exact */
+	u64 val;
+	s32 off;			/* pointer: constant offset */
+	u32 id;				/* OR_NULL: copies share it */
+	const struct kbpf_map_desc *map;
+};
+
+/* What each byte of the stack holds. */
+enum kbpf_slot_type {
+	KBPF_STACK_INVALID = 0,		/* never written */
+	KBPF_STACK_MISC,		/* some scalar bytes */
+	KBPF_STACK_SPILL,		/* part of a spilled register */
+};
+
+#define KBPF_STACK_SLOTS	(KBPF_STACK_SIZE / 8)
+
+struct kbpf_state {
+	u32 insn_idx;
+	struct kbpf_reg regs[MAX_BPF_REG];
+	u8 stack_type[KBPF_STACK_SIZE];			/* by byte, [0] is fp-512 */
+	struct kbpf_reg spill[KBPF_STACK_SLOTS];	/* by 8-byte slot */
+};
+
+/* Per-instruction facts gathered by the passes. */
+struct kbpf_insn_aux {
+	const struct kbpf_map_desc *map;	/* ld_imm64 map fd target */
+	bool seen;				/* reached by the walk */
+	bool ld_imm64_tail;			/* second half of an ld_imm64 */
+};
+
+struct kbpf_venv {
+	struct kbpf_verify_attr *attr;
+	struct bpf_insn *insns;
+	u32 insn_cnt;
+	struct kbpf_insn_aux *aux;
+	/* log */
+	char *log_buf;
+	u32 log_size;
+	u32 log_len;
+	bool log_truncated;
+	/* walk */
+	struct kbpf_state *cur;
+	struct kbpf_state **pending;
+	u32 pending_cnt;
+	u32 id_gen;
+	u32 insn_processed;
+	u32 stack_depth;
+};
+
+/* log.c */
+__printf(2, 3) void kbpf_vlog(struct kbpf_venv *env, const char *fmt, ...);
+const char *kbpf_reg_type_name(u8 type);
+
+/* decode.c: syntax of every instruction, ld_imm64 pairs, map fds. */
+int kbpf_decode(struct kbpf_venv *env);
+/* cfg.c: jump targets, fall-off, unreachable instructions. */
+int kbpf_check_cfg(struct kbpf_venv *env);
+/* ctx.c: may the program access [off, off + size) of its context? */
+int kbpf_check_ctx_access(struct kbpf_venv *env, u32 prog_type, s32 off, u32 size,
+			  bool write);
+/* mem.c: loads and stores through a pointer register. */
+int kbpf_check_mem(struct kbpf_venv *env, u32 regno, s32 off, u32 size, bool write,
+		   const struct kbpf_reg *value, struct kbpf_reg *loaded);
+int kbpf_check_stack_read_range(struct kbpf_venv *env, s32 off, u32 size,
+				const char *what);
+/* state.c */
+struct kbpf_state *kbpf_state_dup(const struct kbpf_state *s);
+int kbpf_push_state(struct kbpf_venv *env, struct kbpf_state *s);
+struct kbpf_state *kbpf_pop_state(struct kbpf_venv *env);
+void kbpf_free_pending(struct kbpf_venv *env);
+void kbpf_mark_unknown(struct kbpf_reg *reg);
+void kbpf_mark_known(struct kbpf_reg *reg, u64 val);
+/* check.c: the abstract interpretation over all paths. */
+int kbpf_do_check(struct kbpf_venv *env);
+
+#endif /* _KBPF_VERIFIER_H */
