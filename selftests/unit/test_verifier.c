@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Verifier table tests: each program has the errno the verifier must give
+ * (0 = accepted) and, where it matters, a fragment the log must contain.
+ * Accepted programs with an expected result are also run.
+ */
+#include "harness.h"
+#include "kbpf_insn.h"
+
+#define R0 BPF_REG_0
+#define R1 BPF_REG_1
+#define R2 BPF_REG_2
+#define R3 BPF_REG_3
+#define R4 BPF_REG_4
+#define R6 BPF_REG_6
+#define R10 BPF_REG_10
+#define MAXI 24
+#define HASH_FD 3	/* fake fd: hash map, key 4, value 8 */
+#define ARRAY_FD 4	/* fake fd: array map, 4 entries of 8 bytes */
+
+struct vcase {
+	const char *name;
+	struct bpf_insn insns[MAXI];
+	int err;		/* 0 or a negative errno */
+	const char *log;	/* substring the log must contain */
+	bool run;		/* accepted: run it and compare r0 */
+	u64 r0;
+};
+
+#define C(n, e, l, ...) { .name = n, .err = (e), .log = (l), .insns = { __VA_ARGS__ } }
+#define RUN(n, want, ...) { .name = n, .run = true, .r0 = (want), .insns = { __VA_ARGS__ } }
+#define RAW KI_RAW
+
+/* r2 = fp - 4 holding key 0, r1 = map fd: the usual lookup preamble. */
+#define LOOKUP(fd) \
+	KI_ST_MEM(BPF_W, R10, -4, 0), KI_MOV64_REG(R2, R10), KI_ALU64_IMM(BPF_ADD, R2, -4), \
+	KI_LD_MAP_FD(R1, fd), KI_CALL(BPF_FUNC_map_lookup_elem)
+
+static const struct vcase cases[] = {
+	/* syntax: -EINVAL */
+	C("unknown_opcode", -EINVAL, "unknown opcode", RAW(BPF_LD | BPF_MEM | BPF_W, 0, 0, 0, 0),
+	  KI_EXIT()),
+	C("invalid_alu_op", -EINVAL, "invalid BPF_ALU opcode", RAW(0xff, 0, 0, 0, 0), KI_EXIT()),
+	C("ld_abs_not_supported_yet", -EINVAL, "ABS", RAW(BPF_LD | BPF_ABS | BPF_W, 0, 0, 0, 0),
+	  KI_EXIT()),
+	C("alu_reserved_off", -EINVAL, "reserved", RAW(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 1, 0),
+	  KI_EXIT()),
+	C("alu_x_reserved_imm", -EINVAL, "reserved", RAW(BPF_ALU64 | BPF_ADD | BPF_X, 0, 0, 0, 1),
+	  KI_EXIT()),
+	C("alu_k_reserved_src", -EINVAL, "reserved", RAW(BPF_ALU64 | BPF_MOV | BPF_K, 0, 1, 0, 1),
+	  KI_EXIT()),
+	C("bad_dst_reg", -EINVAL, "R11 is invalid", RAW(BPF_ALU64 | BPF_MOV | BPF_K, 11, 0, 0, 1),
+	  KI_EXIT()),
+	C("bad_src_reg", -EINVAL, "R12 is invalid", RAW(BPF_ALU64 | BPF_MOV | BPF_X, 0, 12, 0, 0),
+	  KI_EXIT()),
+	C("div_by_const_zero", -EINVAL, "div by zero", KI_MOV64_IMM(R0, 1),
+	  KI_ALU64_IMM(BPF_DIV, R0, 0), KI_EXIT()),
+	C("shift_too_far", -EINVAL, "invalid shift", KI_MOV64_IMM(R0, 1),
+	  KI_ALU32_IMM(BPF_LSH, R0, 32), KI_EXIT()),
+	C("end_in_alu64", -EINVAL, "BPF_END", KI_MOV64_IMM(R0, 1),
+	  RAW(BPF_ALU64 | BPF_END, 0, 0, 0, 16), KI_EXIT()),
+	C("end_bad_width", -EINVAL, "BPF_END", KI_MOV64_IMM(R0, 1),
+	  RAW(BPF_ALU | BPF_END, 0, 0, 0, 8), KI_EXIT()),
+	C("ldx_reserved_imm", -EINVAL, "BPF_LDX", RAW(BPF_LDX | BPF_MEM | BPF_W, 0, 10, -4, 1),
+	  KI_EXIT()),
+	C("stx_bad_mode", -EINVAL, "unknown opcode", RAW(BPF_STX | BPF_ABS | BPF_W, 10, 0, -4, 0),
+	  KI_EXIT()),
+	C("atomic_bad_op", -EINVAL, "atomic", KI_MOV64_IMM(R0, 0),
+	  KI_ATOMIC(BPF_DW, BPF_SUB, R10, R0, -8), KI_EXIT()),
+	C("atomic_byte_size", -EINVAL, "atomic", KI_MOV64_IMM(R0, 0),
+	  KI_ATOMIC(BPF_B, BPF_ADD, R10, R0, -8), KI_EXIT()),
+	C("ld_imm64_last_insn", -EINVAL, "last insn", KI_MOV64_IMM(R0, 0),
+	  RAW(BPF_LD | BPF_DW | BPF_IMM, 0, 0, 0, 0)),
+	C("ld_imm64_bad_second_half", -EINVAL, "ld_imm64", RAW(BPF_LD | BPF_DW | BPF_IMM, 0, 0, 0, 0),
+	  RAW(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0), KI_EXIT()),
+	C("map_fd_not_a_map", -EBADF, "not pointing to valid bpf_map", KI_LD_MAP_FD(R1, 9),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("ja_reserved", -EINVAL, "BPF_JA", RAW(BPF_JMP | BPF_JA, 0, 0, 0, 1), KI_MOV64_IMM(R0, 0),
+	  KI_EXIT()),
+	C("jmp32_ja_invalid", -EINVAL, "BPF_JA", RAW(BPF_JMP32 | BPF_JA, 0, 0, 0, 0),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("exit_reserved", -EINVAL, "BPF_EXIT", KI_MOV64_IMM(R0, 0),
+	  RAW(BPF_JMP | BPF_EXIT, 1, 0, 0, 0)),
+	C("jmp_k_reserved_src", -EINVAL, "reserved", KI_MOV64_IMM(R0, 0),
+	  RAW(BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0, 0), KI_EXIT()),
+	C("bpf2bpf_call_not_yet", -EINVAL, "bpf-to-bpf", RAW(BPF_JMP | BPF_CALL, 0, 1, 0, 1),
+	  KI_EXIT(), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("unknown_helper", -EINVAL, "invalid func", KI_CALL(10000), KI_EXIT()),
+	/* control flow: -EINVAL */
+	C("jump_out_of_range", -EINVAL, "jump out of range", KI_MOV64_IMM(R0, 0),
+	  KI_JMP_IMM(BPF_JEQ, R0, 0, 5), KI_EXIT()),
+	C("jump_backwards_out", -EINVAL, "jump out of range", KI_MOV64_IMM(R0, 0),
+	  KI_JA(-3), KI_EXIT()),
+	C("fall_off_end", -EINVAL, "last insn", KI_MOV64_IMM(R0, 0)),
+	C("fall_off_after_branch", -EINVAL, "jump out of range", KI_MOV64_IMM(R0, 0),
+	  KI_JMP_IMM(BPF_JEQ, R0, 0, 1), KI_EXIT(), KI_JA(0)),
+	C("unreachable_insn", -EINVAL, "unreachable insn 2", KI_MOV64_IMM(R0, 0), KI_EXIT(),
+	  KI_MOV64_IMM(R0, 1), KI_EXIT()),
+	C("jump_into_ld_imm64", -EINVAL, "middle of ldimm64", KI_MOV64_IMM(R0, 0),
+	  KI_JMP_IMM(BPF_JEQ, R0, 0, 1), KI_LD_IMM64(R0, 1), KI_EXIT()),
+	/* safety: -EACCES */
+	C("uninit_r0_at_exit", -EACCES, "R0 !read_ok", KI_EXIT()),
+	C("uninit_r2_read", -EACCES, "R2 !read_ok", KI_MOV64_REG(R0, R2), KI_EXIT()),
+	C("write_to_fp", -EACCES, "frame pointer is read only", KI_MOV64_IMM(R10, 0),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("ldx_into_fp", -EACCES, "frame pointer is read only", KI_ST_MEM(BPF_DW, R10, -8, 0),
+	  KI_LDX_MEM(BPF_DW, R10, R10, -8), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("uninit_stack_read", -EACCES, "invalid read from stack", KI_LDX_MEM(BPF_DW, R0, R10, -8),
+	  KI_EXIT()),
+	C("stack_out_of_bounds_low", -EACCES, "invalid stack", KI_ST_MEM(BPF_DW, R10, -520, 0),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("stack_above_fp", -EACCES, "invalid stack", KI_ST_MEM(BPF_DW, R10, 0, 0),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("stack_misaligned", -EACCES, "misaligned", KI_ST_MEM(BPF_DW, R10, -12, 0),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("deref_scalar", -EACCES, "invalid mem access 'scalar'", KI_MOV64_IMM(R1, 0),
+	  KI_LDX_MEM(BPF_DW, R0, R1, 0), KI_EXIT()),
+	C("ctx_bad_field", -EACCES, "invalid bpf_context access", KI_LDX_MEM(BPF_W, R0, R1, 4 * 9),
+	  KI_EXIT()),
+	C("ctx_write_len", -EACCES, "BPF_ST stores into R1 ctx", KI_ST_MEM(BPF_W, R1, 0, 0),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("ctx_stx_len", -EACCES, "invalid bpf_context access", KI_MOV64_IMM(R2, 0),
+	  KI_STX_MEM(BPF_W, R1, R2, 0), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("ctx_modified_ptr", -EACCES, "modified ctx", KI_ALU64_IMM(BPF_ADD, R1, 4),
+	  KI_LDX_MEM(BPF_W, R0, R1, 0), KI_EXIT()),
+	C("ctx_dw_read_of_u32", -EACCES, "invalid bpf_context access",
+	  KI_LDX_MEM(BPF_DW, R0, R1, 0), KI_EXIT()),
+	C("ctx_past_end", -EACCES, "invalid bpf_context access", KI_LDX_MEM(BPF_W, R0, R1, 4096),
+	  KI_EXIT()),
+	C("map_value_unchecked_null", -EACCES, "invalid mem access 'map_value_or_null'",
+	  LOOKUP(HASH_FD), KI_LDX_MEM(BPF_DW, R0, R0, 0), KI_EXIT()),
+	C("map_value_oob", -EACCES, "invalid access to map value", LOOKUP(HASH_FD),
+	  KI_JMP_IMM(BPF_JEQ, R0, 0, 1), KI_LDX_MEM(BPF_DW, R0, R0, 8), KI_EXIT()),
+	C("map_value_negative_off", -EACCES, "invalid access to map value", LOOKUP(HASH_FD),
+	  KI_JMP_IMM(BPF_JEQ, R0, 0, 1), KI_LDX_MEM(BPF_B, R0, R0, -1), KI_EXIT()),
+	C("map_value_variable_off", -EACCES, "variable offset", LOOKUP(HASH_FD),
+	  KI_JMP_IMM(BPF_JEQ, R0, 0, 3), KI_LDX_MEM(BPF_DW, R1, R0, 0),
+	  KI_ALU64_REG(BPF_ADD, R0, R1), KI_LDX_MEM(BPF_B, R0, R0, 0), KI_EXIT()),
+	C("or_null_arith", -EACCES, "pointer arithmetic on map_value_or_null", LOOKUP(HASH_FD),
+	  KI_ALU64_IMM(BPF_ADD, R0, 1), KI_EXIT()),
+	C("helper_key_uninit", -EACCES, "invalid read from stack", KI_MOV64_REG(R2, R10),
+	  KI_ALU64_IMM(BPF_ADD, R2, -4), KI_LD_MAP_FD(R1, HASH_FD),
+	  KI_CALL(BPF_FUNC_map_lookup_elem), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("helper_key_not_pointer", -EACCES, "expected=fp", KI_MOV64_IMM(R2, 0),
+	  KI_LD_MAP_FD(R1, HASH_FD), KI_CALL(BPF_FUNC_map_lookup_elem), KI_MOV64_IMM(R0, 0),
+	  KI_EXIT()),
+	C("helper_map_not_map", -EACCES, "expected=map_ptr", KI_ST_MEM(BPF_W, R10, -4, 0),
+	  KI_MOV64_REG(R2, R10), KI_ALU64_IMM(BPF_ADD, R2, -4), KI_MOV64_IMM(R1, 0),
+	  KI_CALL(BPF_FUNC_map_lookup_elem), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("helper_value_past_fp", -EACCES, "invalid indirect access",
+	  KI_ST_MEM(BPF_W, R10, -8, 0), KI_ST_MEM(BPF_W, R10, -4, 0), KI_MOV64_REG(R2, R10),
+	  KI_ALU64_IMM(BPF_ADD, R2, -4), KI_MOV64_REG(R3, R10), KI_ALU64_IMM(BPF_ADD, R3, -4),
+	  KI_LD_MAP_FD(R1, HASH_FD), KI_MOV64_IMM(R4, 0), KI_CALL(BPF_FUNC_map_update_elem),
+	  KI_EXIT()),
+	C("call_clobbers_r1", -EACCES, "R1 !read_ok", LOOKUP(HASH_FD), KI_MOV64_REG(R0, R1),
+	  KI_EXIT()),
+	C("partial_fill_of_spilled_ptr", -EACCES, "invalid size of register fill",
+	  KI_STX_MEM(BPF_DW, R10, R1, -8), KI_LDX_MEM(BPF_W, R0, R10, -8), KI_EXIT()),
+	C("ptr_spill_wrong_size", -EACCES, "invalid size of register spill",
+	  KI_STX_MEM(BPF_W, R10, R1, -8), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("ptr_alu32", -EACCES, "32-bit pointer arithmetic", KI_ALU32_IMM(BPF_ADD, R1, 1),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("ptr_mul", -EACCES, "prohibited", KI_ALU64_IMM(BPF_MUL, R1, 2), KI_MOV64_IMM(R0, 0),
+	  KI_EXIT()),
+	C("atomic_on_ctx", -EACCES, "BPF_ATOMIC stores into R1 ctx", KI_MOV64_IMM(R2, 1),
+	  KI_ATOMIC(BPF_W, BPF_ADD, R1, R2, 48), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("st_into_ctx", -EACCES, "BPF_ST stores into R1 ctx", KI_ST_MEM(BPF_W, R1, 48, 1),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("infinite_loop_budget", -E2BIG, "too large", KI_MOV64_IMM(R0, 0),
+	  KI_JMP_IMM(BPF_JEQ, R0, 0, -2), KI_EXIT()),
+	C("helper_value_uninit", -EACCES, "invalid read from stack",
+	  KI_ST_MEM(BPF_W, R10, -4, 0), KI_MOV64_REG(R2, R10), KI_ALU64_IMM(BPF_ADD, R2, -4),
+	  KI_MOV64_REG(R3, R10), KI_ALU64_IMM(BPF_ADD, R3, -16), KI_LD_MAP_FD(R1, HASH_FD),
+	  KI_MOV64_IMM(R4, 0), KI_CALL(BPF_FUNC_map_update_elem), KI_EXIT()),
+	C("unbounded_loop_budget", -E2BIG, "too large", KI_LDX_MEM(BPF_W, R0, R1, 0),
+	  KI_ALU64_IMM(BPF_ADD, R0, 1), KI_JMP_IMM(BPF_JNE, R0, 0, -2), KI_EXIT()),
+	/* accepted, and run */
+	RUN("ret_1", 1, KI_MOV64_IMM(R0, 1), KI_EXIT()),
+	RUN("known_branch_prunes_bad_arm", 7, KI_MOV64_IMM(R1, 3),
+	  KI_JMP_IMM(BPF_JEQ, R1, 3, 1), KI_MOV64_REG(R0, R2), KI_MOV64_IMM(R0, 7), KI_EXIT()),
+	RUN("spill_and_fill_pointer", 20, KI_ST_MEM(BPF_DW, R10, -16, 20),
+	  KI_MOV64_REG(R6, R10), KI_ALU64_IMM(BPF_ADD, R6, -16), KI_STX_MEM(BPF_DW, R10, R6, -8),
+	  KI_LDX_MEM(BPF_DW, R2, R10, -8), KI_LDX_MEM(BPF_DW, R0, R2, 0), KI_EXIT()),
+	RUN("stack_ptr_difference", 16, KI_MOV64_REG(R0, R10), KI_MOV64_REG(R2, R10),
+	  KI_ALU64_IMM(BPF_ADD, R2, -16), KI_ALU64_REG(BPF_SUB, R0, R2), KI_EXIT()),
+	RUN("scalar_plus_ptr", 5, KI_ST_MEM(BPF_DW, R10, -8, 5), KI_MOV64_IMM(R2, -8),
+	  KI_ALU64_REG(BPF_ADD, R2, R10), KI_LDX_MEM(BPF_DW, R0, R2, 0), KI_EXIT()),
+	RUN("hash_lookup_miss_null_checked", 99, LOOKUP(HASH_FD), KI_MOV64_REG(R1, R0),
+	  KI_MOV64_IMM(R0, 99), KI_JMP_IMM(BPF_JEQ, R1, 0, 1), KI_LDX_MEM(BPF_DW, R0, R1, 0),
+	  KI_EXIT()),
+	RUN("array_update_then_lookup", 42,
+	  KI_ST_MEM(BPF_W, R10, -4, 2), KI_ST_MEM(BPF_DW, R10, -16, 42), KI_MOV64_REG(R2, R10),
+	  KI_ALU64_IMM(BPF_ADD, R2, -4), KI_MOV64_REG(R3, R10), KI_ALU64_IMM(BPF_ADD, R3, -16),
+	  KI_LD_MAP_FD(R1, ARRAY_FD), KI_MOV64_IMM(R4, 0), KI_CALL(BPF_FUNC_map_update_elem),
+	  KI_MOV64_REG(R2, R10), KI_ALU64_IMM(BPF_ADD, R2, -4), KI_LD_MAP_FD(R1, ARRAY_FD),
+	  KI_CALL(BPF_FUNC_map_lookup_elem), KI_JMP_IMM(BPF_JNE, R0, 0, 1), KI_EXIT(),
+	  KI_LDX_MEM(BPF_DW, R0, R0, 0), KI_EXIT()),
+	RUN("null_check_refines_copies", 0, LOOKUP(ARRAY_FD), KI_MOV64_REG(R6, R0),
+	  KI_JMP_IMM(BPF_JNE, R0, 0, 2), KI_MOV64_IMM(R0, 1), KI_EXIT(),
+	  KI_MOV64_IMM(R1, 1), KI_ATOMIC(BPF_DW, BPF_ADD, R6, R1, 0), KI_MOV64_IMM(R0, 0),
+	  KI_EXIT()),
+	RUN("ctx_cb_write_read", 77, KI_MOV64_IMM(R2, 77), KI_STX_MEM(BPF_W, R1, R2, 48 + 8),
+	  KI_LDX_MEM(BPF_W, R0, R1, 48 + 8), KI_EXIT()),
+	RUN("ctx_narrow_read_len", 0x34, KI_LDX_MEM(BPF_B, R0, R1, 0), KI_EXIT()),
+	RUN("bounded_loop_constant", 3, KI_MOV64_IMM(R0, 0), KI_ALU64_IMM(BPF_ADD, R0, 1),
+	  KI_JMP_IMM(BPF_JLT, R0, 3, -2), KI_EXIT()),
+};
+
+static u32 prog_len(const struct bpf_insn *insns)
+{
+	u32 n = MAXI;
+
+	while (n && !insns[n - 1].code && !insns[n - 1].imm &&
+	       !(n >= 2 && insns[n - 2].code == (BPF_LD | BPF_DW | BPF_IMM)))
+		n--;
+	return n;
+}
+
+static int run_case(const void *arg)
+{
+	const struct vcase *c = arg;
+	struct bpf_insn prog[MAXI];
+	struct __sk_buff skb;
+	char log[8192];
+	u32 n = prog_len(c->insns);
+	int err;
+
+	memcpy(prog, c->insns, sizeof(prog));
+	err = kt_verify(prog, n, log, sizeof(log));
+	KT_EXPECT(err == c->err, "verify = %d, want %d; log: %s", err, c->err, log);
+	KT_EXPECT(!c->log || strstr(log, c->log), "log lacks '%s': %s", c->log, log);
+	if (c->run) {
+		u64 r0;
+
+		memset(&skb, 0, sizeof(skb));
+		skb.len = 0x1234;
+		r0 = kbpf_interp_run(prog, kt_helpers, &skb);
+		KT_EXPECT(r0 == c->r0, "r0 = %llu, want %llu", (unsigned long long)r0,
+			  (unsigned long long)c->r0);
+	}
+	return 0;
+}
+
+/* A verified program has its map fd replaced by the descriptor pointer. */
+static int test_map_fd_rewritten(void)
+{
+	struct bpf_insn prog[] = { KI_LD_MAP_FD(R1, HASH_FD), KI_MOV64_IMM(R0, 0), KI_EXIT() };
+	u64 p;
+
+	KT_EXPECT(!kt_verify(prog, ARRAY_SIZE(prog), NULL, 0), "rejected");
+	p = (u32)prog[0].imm | ((u64)(u32)prog[1].imm << 32);
+	KT_EXPECT(p == (u64)(uintptr_t)&kt_fds[HASH_FD]->desc, "imm is %#llx",
+		  (unsigned long long)p);
+	return 0;
+}
+
+/* A log too small for the messages is truncated, NUL-terminated, -ENOSPC. */
+static int test_log_truncated(void)
+{
+	struct bpf_insn prog[] = { KI_MOV64_REG(R0, R2), KI_EXIT() };
+	struct kbpf_verify_attr attr = {
+		.insns = prog, .insn_cnt = 2, .prog_type = BPF_PROG_TYPE_SOCKET_FILTER,
+		.bpf_capable = true, .log_level = 1,
+	};
+	char log[16];
+	int err;
+
+	memset(log, 'x', sizeof(log));
+	attr.log_buf = log;
+	attr.log_size = sizeof(log);
+	err = kbpf_verify(&attr);
+	KT_EXPECT(err == -ENOSPC, "err %d, want -ENOSPC", err);
+	KT_EXPECT(attr.log_truncated, "not marked truncated");
+	KT_EXPECT(memchr(log, '\0', sizeof(log)) == &log[sizeof(log) - 1], "not terminated");
+	return 0;
+}
+
+/* With CAP_PERFMON, uninitialised stack may be read (as 6.1 allows root). */
+static int test_perfmon_uninit_stack(void)
+{
+	struct bpf_insn prog[] = { KI_LDX_MEM(BPF_DW, R0, R10, -8), KI_EXIT() };
+	struct kbpf_verify_attr attr = {
+		.insns = prog, .insn_cnt = 2, .prog_type = BPF_PROG_TYPE_SOCKET_FILTER,
+		.bpf_capable = true, .perfmon_capable = true,
+	};
+
+	KT_EXPECT(kbpf_verify(&attr) == 0, "rejected");
+	KT_EXPECT(attr.stack_depth == 8, "stack depth %u", attr.stack_depth);
+	return 0;
+}
+
+/* A gpl_only helper from a non-GPL program is refused (none yet: check table). */
+static int test_proto_table(void)
+{
+	const struct kbpf_helper_proto *p = kbpf_helper_proto(BPF_FUNC_map_lookup_elem, 0);
+
+	KT_EXPECT(p && !strcmp(p->name, "map_lookup_elem"), "lookup proto missing");
+	KT_EXPECT(p->ret == KBPF_RET_PTR_TO_MAP_VALUE_OR_NULL, "lookup ret type");
+	KT_EXPECT(!kbpf_helper_proto(KBPF_FUNC_MAX, 0), "out of range id accepted");
+	KT_EXPECT(!kbpf_helper_proto(0, 0), "id 0 (unspec) accepted");
+	return 0;
+}
+
+static void all(void)
+{
+	char name[128];
+	size_t i;
+
+	kt_fds[HASH_FD] = kt_map_new(BPF_MAP_TYPE_HASH, 4, 8, 4);
+	kt_fds[ARRAY_FD] = kt_map_new(BPF_MAP_TYPE_ARRAY, 4, 8, 4);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		snprintf(name, sizeof(name), "verifier/%s", cases[i].name);
+		kt_run_arg(name, run_case, &cases[i]);
+	}
+	kt_run("verifier/map_fd_rewritten", test_map_fd_rewritten);
+	kt_run("verifier/log_truncated_enospc", test_log_truncated);
+	kt_run("verifier/perfmon_uninit_stack", test_perfmon_uninit_stack);
+	kt_run("verifier/proto_table", test_proto_table);
+	kt_map_free(kt_fds[HASH_FD]);
+	kt_map_free(kt_fds[ARRAY_FD]);
+}
+
+int main(int argc, char **argv)
+{
+	return kt_main(argc, argv, all);
+}
