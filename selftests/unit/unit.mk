@@ -9,7 +9,9 @@ UNIT_CFLAGS	:= -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 		   -fno-omit-frame-pointer -Iinclude -Iuapi
 CORE_SRCS	:= $(wildcard verifier/*.c) $(wildcard jit/*.c) helpers/protos.c
 CORE_OBJS	:= $(patsubst %.c,$(UNIT_OUT)/core/%.o,$(CORE_SRCS))
-UNIT_TESTS	:= $(patsubst selftests/unit/%.c,%,$(filter-out selftests/unit/harness.c,$(wildcard selftests/unit/test_*.c)))
+UNIT_TESTS	:= $(patsubst selftests/unit/%.c,%,$(wildcard selftests/unit/test_*.c))
+# Everything else in selftests/unit/ is shared by the test binaries.
+UNIT_COMMON	:= $(filter-out selftests/unit/test_%.c,$(wildcard selftests/unit/*.c))
 UNIT_BINS	:= $(addprefix $(UNIT_OUT)/,$(UNIT_TESTS))
 
 .PHONY: unit lib
@@ -23,8 +25,8 @@ $(UNIT_OUT)/libkbpfcore.a: $(CORE_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(UNIT_OUT)/%: selftests/unit/%.c selftests/unit/harness.c selftests/unit/harness.h $(UNIT_OUT)/libkbpfcore.a
-	$(UNIT_CC) $(UNIT_CFLAGS) -Iselftests/unit $< selftests/unit/harness.c $(UNIT_OUT)/libkbpfcore.a -o $@
+$(UNIT_OUT)/%: selftests/unit/%.c $(UNIT_COMMON) $(wildcard selftests/unit/*.h) $(UNIT_OUT)/libkbpfcore.a
+	$(UNIT_CC) $(UNIT_CFLAGS) -Iselftests/unit -Ijit $< $(UNIT_COMMON) $(UNIT_OUT)/libkbpfcore.a -o $@
 
 # Each binary prints PASS:/FAIL: lines; a binary that crashes counts as a failure.
 unit: $(UNIT_BINS)

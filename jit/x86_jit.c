@@ -1,0 +1,598 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The x86-64 JIT. Translates a verified program instruction by instruction.
+ * Jump displacements come from the previous pass's layout; passes repeat
+ * until the image stops changing size (it only ever shrinks: jumps start
+ * long and become short), then a final pass writes the image and must
+ * reproduce every offset of the last sizing pass exactly.
+ *
+ * Register mapping (R1-R5 are the SysV argument registers, so helper calls
+ * need no shuffling, and R6-R9 live in callee-saved registers):
+ *   R0 rax  R1 rdi  R2 rsi  R3 rdx  R4 rcx  R5 r8
+ *   R6 rbx  R7 r13  R8 r14  R9 r15  R10 rbp
+ *   r10 (AX) and r11 (AUX) are scratch.
+ *
+ * Frame: push rbp; mov rbp, rsp; sub rsp, stack; push rbx, r13, r14, r15.
+ * The BPF stack is [rbp - stack, rbp); stack is rounded to 16 so helper
+ * calls see an ABI-aligned rsp.
+ */
+#include "kbpf_jit.h"
+#include "x86_emit.h"
+#include "ops.h"
+
+static const u8 kbpf_x86_reg[MAX_BPF_REG] = {
+	[BPF_REG_0] = X86_RAX, [BPF_REG_1] = X86_RDI, [BPF_REG_2] = X86_RSI,
+	[BPF_REG_3] = X86_RDX, [BPF_REG_4] = X86_RCX, [BPF_REG_5] = X86_R8,
+	[BPF_REG_6] = X86_RBX, [BPF_REG_7] = X86_R13, [BPF_REG_8] = X86_R14,
+	[BPF_REG_9] = X86_R15, [BPF_REG_10] = X86_RBP,
+};
+
+#define AX	X86_R10
+#define AUX	X86_R11
+
+/* x86 condition codes (low nibble of jcc). */
+enum {
+	CC_B = 0x2, CC_AE = 0x3, CC_E = 0x4, CC_NE = 0x5, CC_BE = 0x6, CC_A = 0x7,
+	CC_L = 0xc, CC_GE = 0xd, CC_LE = 0xe, CC_G = 0xf, CC_JMP = -1,
+};
+
+struct kbpf_jit_pass {
+	struct kbpf_emit e;
+	const struct kbpf_jit_attr *attr;
+	u32 *addrs;		/* in: previous pass; out: this pass */
+	u32 prologue;		/* bytes before insn 0 */
+	u32 prev_end_last;	/* previous pass: where the epilogue starts */
+	u32 stack;
+	u8 *image;		/* final address, emit pass only */
+};
+
+static u32 kbpf_blind_key(const struct kbpf_jit_attr *attr, u32 idx)
+{
+	u32 x = attr->blind_seed ^ (idx * 0x9e3779b9u);
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return x | 1;
+}
+
+/*
+ * Load an immediate the program chose into AX. With constant blinding the
+ * value never appears in the image: AX = (imm ^ key) ^ key.
+ */
+static void kbpf_jit_imm_to_ax(struct kbpf_jit_pass *p, u32 idx, s32 imm)
+{
+	u32 key;
+
+	if (!p->attr->blind) {
+		kbpf_x86_mov_ri(&p->e, true, AX, imm);
+		return;
+	}
+	key = kbpf_blind_key(p->attr, idx);
+	kbpf_x86_mov_ri(&p->e, true, AX, (s32)((u32)imm ^ key));
+	kbpf_x86_alu_ri(&p->e, X86_EXT_XOR, true, AX, (s32)key);
+}
+
+/* Start of insn idx in the previous pass's layout (idx == cnt: epilogue). */
+static u32 kbpf_jit_prev_start(const struct kbpf_jit_pass *p, u32 idx)
+{
+	return idx ? p->addrs[idx - 1] : p->prologue;
+}
+
+/*
+ * Jump (cc == CC_JMP) or jcc from the end of insn idx to the start of insn
+ * target. It must be the last thing insn idx emits.
+ */
+static void kbpf_jit_jump(struct kbpf_jit_pass *p, int cc, u32 idx, u32 target)
+{
+	s64 disp = (s64)kbpf_jit_prev_start(p, target) - p->addrs[idx];
+
+	if (disp >= -128 && disp <= 127) {
+		kbpf_emit_u8(&p->e, cc == CC_JMP ? 0xeb : (u8)(0x70 | cc));
+		kbpf_emit_u8(&p->e, (u8)disp);
+		return;
+	}
+	if (cc == CC_JMP) {
+		kbpf_emit_u8(&p->e, 0xe9);
+	} else {
+		kbpf_emit_u8(&p->e, 0x0f);
+		kbpf_emit_u8(&p->e, (u8)(0x80 | cc));
+	}
+	kbpf_emit_u32(&p->e, (u32)disp);
+}
+
+static void kbpf_jit_prologue(struct kbpf_jit_pass *p)
+{
+	struct kbpf_emit *e = &p->e;
+
+	kbpf_x86_push(e, X86_RBP);
+	kbpf_x86_mov_rr(e, true, X86_RBP, X86_RSP);
+	if (p->stack) {
+		kbpf_emit_u8(e, 0x48);				/* sub rsp, imm32 */
+		kbpf_emit_u8(e, 0x81);
+		kbpf_emit_modrm_reg(e, X86_EXT_SUB, X86_RSP);
+		kbpf_emit_u32(e, p->stack);
+	}
+	kbpf_x86_push(e, X86_RBX);
+	kbpf_x86_push(e, X86_R13);
+	kbpf_x86_push(e, X86_R14);
+	kbpf_x86_push(e, X86_R15);
+}
+
+static void kbpf_jit_epilogue(struct kbpf_jit_pass *p)
+{
+	struct kbpf_emit *e = &p->e;
+
+	kbpf_x86_pop(e, X86_R15);
+	kbpf_x86_pop(e, X86_R14);
+	kbpf_x86_pop(e, X86_R13);
+	kbpf_x86_pop(e, X86_RBX);
+	kbpf_emit_u8(e, 0xc9);		/* leave */
+	kbpf_emit_u8(e, 0xc3);		/* ret */
+}
+
+/* Shift dst by src (a register) or by imm: x86 masks the count like BPF. */
+static void kbpf_jit_shift(struct kbpf_jit_pass *p, u8 op, bool is64, u8 dst, bool by_reg,
+			   u8 src, s32 imm)
+{
+	struct kbpf_emit *e = &p->e;
+	u8 ext = op == BPF_LSH ? 4 : op == BPF_RSH ? 5 : 7;
+	u8 target = dst;
+
+	if (!by_reg) {
+		kbpf_emit_rex(e, is64, 0, dst, false);
+		kbpf_emit_u8(e, 0xc1);
+		kbpf_emit_modrm_reg(e, ext, dst);
+		kbpf_emit_u8(e, (u8)imm);
+		return;
+	}
+	/* The count must be in cl, which holds BPF R4. */
+	if (src != X86_RCX) {
+		kbpf_x86_mov_rr(e, true, AUX, X86_RCX);
+		if (dst == X86_RCX)
+			target = AUX;
+		kbpf_x86_mov_rr(e, true, X86_RCX, src);
+	}
+	kbpf_emit_rex(e, is64, 0, target, false);
+	kbpf_emit_u8(e, 0xd3);
+	kbpf_emit_modrm_reg(e, ext, target);
+	if (src != X86_RCX) {
+		if (dst == X86_RCX && !is64)
+			kbpf_x86_mov_rr(e, false, AUX, AUX);
+		kbpf_x86_mov_rr(e, true, X86_RCX, AUX);
+	}
+}
+
+/*
+ * Unsigned div/mod with BPF's zero rules: x/0 = 0, x%0 = x (low 32 bits,
+ * zero-extended, for ALU32). The divisor goes to AUX first, so dst or src
+ * being rax/rdx does not matter; rax/rdx are saved around the divide.
+ */
+static void kbpf_jit_divmod(struct kbpf_jit_pass *p, u8 op, bool is64, u8 dst, u8 divisor_reg)
+{
+	struct kbpf_emit *e = &p->e;
+	u32 zero_at, done_at;
+
+	if (divisor_reg != AUX)
+		kbpf_x86_mov_rr(e, true, AUX, divisor_reg);
+	kbpf_x86_push(e, X86_RAX);
+	kbpf_x86_push(e, X86_RDX);
+	kbpf_x86_alu_rr(e, X86_OP_TEST, is64, AUX, AUX);
+	kbpf_emit_u8(e, 0x74);				/* jz zero */
+	zero_at = e->len;
+	kbpf_emit_u8(e, 0);
+	kbpf_x86_mov_rr(e, is64, X86_RAX, dst);
+	kbpf_x86_alu_rr(e, X86_OP_XOR, false, X86_RDX, X86_RDX);
+	kbpf_emit_rex(e, is64, 0, AUX, false);		/* div r11 */
+	kbpf_emit_u8(e, 0xf7);
+	kbpf_emit_modrm_reg(e, 6, AUX);
+	kbpf_x86_mov_rr(e, true, AX, op == BPF_DIV ? X86_RAX : X86_RDX);
+	kbpf_emit_u8(e, 0xeb);				/* jmp done */
+	done_at = e->len;
+	kbpf_emit_u8(e, 0);
+	if (e->buf && !e->err)
+		e->buf[zero_at] = (u8)(e->len - zero_at - 1);
+	if (op == BPF_DIV)
+		kbpf_x86_alu_rr(e, X86_OP_XOR, false, AX, AX);
+	else
+		kbpf_x86_mov_rr(e, is64, AX, dst);
+	if (e->buf && !e->err)
+		e->buf[done_at] = (u8)(e->len - done_at - 1);
+	kbpf_x86_pop(e, X86_RDX);
+	kbpf_x86_pop(e, X86_RAX);
+	kbpf_x86_mov_rr(e, true, dst, AX);
+}
+
+static void kbpf_jit_alu(struct kbpf_jit_pass *p, u32 idx, const struct bpf_insn *insn)
+{
+	struct kbpf_emit *e = &p->e;
+	bool is64 = BPF_CLASS(insn->code) == BPF_ALU64;
+	bool by_reg = BPF_SRC(insn->code) == BPF_X;
+	u8 op = BPF_OP(insn->code);
+	u8 dst = kbpf_x86_reg[insn->dst_reg];
+	u8 src = kbpf_x86_reg[insn->src_reg];
+	s32 imm = insn->imm;
+
+	/* Blinding: every immediate operand goes through AX instead. */
+	if (!by_reg && p->attr->blind && op != BPF_END && op != BPF_NEG &&
+	    op != BPF_LSH && op != BPF_RSH && op != BPF_ARSH) {
+		kbpf_jit_imm_to_ax(p, idx, imm);
+		by_reg = true;
+		src = AX;
+	}
+
+	switch (op) {
+	case BPF_MOV:
+		if (by_reg)
+			kbpf_x86_mov_rr(e, is64, dst, src);
+		else
+			kbpf_x86_mov_ri(e, is64, dst, imm);
+		return;
+	case BPF_ADD: case BPF_SUB: case BPF_AND: case BPF_OR: case BPF_XOR: {
+		static const u8 rr[] = { [BPF_ADD >> 4] = X86_OP_ADD, [BPF_SUB >> 4] = X86_OP_SUB,
+			[BPF_AND >> 4] = X86_OP_AND, [BPF_OR >> 4] = X86_OP_OR,
+			[BPF_XOR >> 4] = X86_OP_XOR };
+		static const u8 ri[] = { [BPF_ADD >> 4] = X86_EXT_ADD, [BPF_SUB >> 4] = X86_EXT_SUB,
+			[BPF_AND >> 4] = X86_EXT_AND, [BPF_OR >> 4] = X86_EXT_OR,
+			[BPF_XOR >> 4] = X86_EXT_XOR };
+
+		if (by_reg)
+			kbpf_x86_alu_rr(e, rr[op >> 4], is64, dst, src);
+		else
+			kbpf_x86_alu_ri(e, ri[op >> 4], is64, dst, imm);
+		return;
+	}
+	case BPF_MUL:
+		if (!by_reg) {
+			/* imul dst, dst, imm32 */
+			kbpf_emit_rex(e, is64, dst, dst, false);
+			kbpf_emit_u8(e, 0x69);
+			kbpf_emit_modrm_reg(e, dst, dst);
+			kbpf_emit_u32(e, (u32)imm);
+			return;
+		}
+		kbpf_emit_rex(e, is64, dst, src, false);	/* imul dst, src */
+		kbpf_emit_u8(e, 0x0f);
+		kbpf_emit_u8(e, 0xaf);
+		kbpf_emit_modrm_reg(e, dst, src);
+		return;
+	case BPF_DIV:
+	case BPF_MOD:
+		if (!by_reg) {
+			kbpf_x86_mov_ri(e, true, AUX, imm);
+			src = AUX;
+		}
+		kbpf_jit_divmod(p, op, is64, dst, src);
+		return;
+	case BPF_LSH: case BPF_RSH: case BPF_ARSH:
+		kbpf_jit_shift(p, op, is64, dst, by_reg, src, imm);
+		return;
+	case BPF_NEG:
+		kbpf_emit_rex(e, is64, 0, dst, false);
+		kbpf_emit_u8(e, 0xf7);
+		kbpf_emit_modrm_reg(e, 3, dst);
+		return;
+	case BPF_END:
+		if (BPF_SRC(insn->code) == BPF_TO_LE) {
+			if (imm == 16) {			/* movzx dst32, dst16 */
+				kbpf_emit_rex(e, false, dst, dst, false);
+				kbpf_emit_u8(e, 0x0f);
+				kbpf_emit_u8(e, 0xb7);
+				kbpf_emit_modrm_reg(e, dst, dst);
+			} else if (imm == 32) {
+				kbpf_x86_mov_rr(e, false, dst, dst);
+			}
+			return;
+		}
+		if (imm == 16) {
+			/* rol dst16, 8; movzx dst32, dst16 */
+			kbpf_emit_u8(e, 0x66);
+			kbpf_emit_rex(e, false, 0, dst, false);
+			kbpf_emit_u8(e, 0xc1);
+			kbpf_emit_modrm_reg(e, 0, dst);
+			kbpf_emit_u8(e, 8);
+			kbpf_emit_rex(e, false, dst, dst, false);
+			kbpf_emit_u8(e, 0x0f);
+			kbpf_emit_u8(e, 0xb7);
+			kbpf_emit_modrm_reg(e, dst, dst);
+			return;
+		}
+		kbpf_emit_rex(e, imm == 64, 0, dst, false);	/* bswap */
+		kbpf_emit_u8(e, 0x0f);
+		kbpf_emit_u8(e, 0xc8 | (dst & 7));
+		return;
+	}
+	if (!e->err)
+		e->err = -EINVAL;
+}
+
+static void kbpf_jit_atomic(struct kbpf_jit_pass *p, const struct bpf_insn *insn)
+{
+	struct kbpf_emit *e = &p->e;
+	bool is64 = BPF_SIZE(insn->code) == BPF_DW;
+	u8 dst = kbpf_x86_reg[insn->dst_reg], src = kbpf_x86_reg[insn->src_reg];
+	s32 op = insn->imm & ~BPF_FETCH;
+	u8 rdst, rsrc;
+	u32 loop;
+
+	switch (insn->imm) {
+	case BPF_ADD: case BPF_AND: case BPF_OR: case BPF_XOR:
+		/* lock op [dst+off], src */
+		kbpf_emit_u8(e, 0xf0);
+		kbpf_emit_rex(e, is64, src, dst, false);
+		kbpf_emit_u8(e, op == BPF_ADD ? X86_OP_ADD : op == BPF_AND ? X86_OP_AND :
+			     op == BPF_OR ? X86_OP_OR : X86_OP_XOR);
+		kbpf_emit_modrm_mem(e, src, dst, insn->off);
+		return;
+	case BPF_ADD | BPF_FETCH:
+		/* lock xadd [dst+off], src: src gets the old value, zero-extended */
+		kbpf_emit_u8(e, 0xf0);
+		kbpf_emit_rex(e, is64, src, dst, false);
+		kbpf_emit_u8(e, 0x0f);
+		kbpf_emit_u8(e, 0xc1);
+		kbpf_emit_modrm_mem(e, src, dst, insn->off);
+		return;
+	case BPF_XCHG:
+		kbpf_emit_rex(e, is64, src, dst, false);
+		kbpf_emit_u8(e, 0x87);
+		kbpf_emit_modrm_mem(e, src, dst, insn->off);
+		return;
+	case BPF_CMPXCHG:
+		/* lock cmpxchg [dst+off], src compares with and loads into rax (R0) */
+		kbpf_emit_u8(e, 0xf0);
+		kbpf_emit_rex(e, is64, src, dst, false);
+		kbpf_emit_u8(e, 0x0f);
+		kbpf_emit_u8(e, 0xb1);
+		kbpf_emit_modrm_mem(e, src, dst, insn->off);
+		if (!is64)	/* on success eax is not written: zero-extend */
+			kbpf_x86_mov_rr(e, false, X86_RAX, X86_RAX);
+		return;
+	}
+	/*
+	 * Fetching and/or/xor: a cmpxchg loop on rax. R0 is kept in AX, which
+	 * also stands in for dst or src when they are R0.
+	 */
+	kbpf_x86_mov_rr(e, true, AX, X86_RAX);
+	rdst = dst == X86_RAX ? AX : dst;
+	rsrc = src == X86_RAX ? AX : src;
+	loop = e->len;
+	kbpf_x86_load(e, is64 ? 8 : 4, X86_RAX, rdst, insn->off);
+	kbpf_x86_mov_rr(e, is64, AUX, X86_RAX);
+	kbpf_x86_alu_rr(e, op == BPF_AND ? X86_OP_AND : op == BPF_OR ? X86_OP_OR : X86_OP_XOR,
+			is64, AUX, rsrc);
+	kbpf_emit_u8(e, 0xf0);
+	kbpf_emit_rex(e, is64, AUX, rdst, false);
+	kbpf_emit_u8(e, 0x0f);
+	kbpf_emit_u8(e, 0xb1);
+	kbpf_emit_modrm_mem(e, AUX, rdst, insn->off);
+	kbpf_emit_u8(e, 0x75);				/* jne loop */
+	kbpf_emit_u8(e, (u8)(loop - (e->len + 1)));
+	if (src == X86_RAX) {
+		/* R0 is the fetch destination: it keeps the old value. */
+		return;
+	}
+	kbpf_x86_mov_rr(e, true, src, X86_RAX);
+	kbpf_x86_mov_rr(e, true, X86_RAX, AX);
+}
+
+static void kbpf_jit_cond_jmp(struct kbpf_jit_pass *p, u32 idx, const struct bpf_insn *insn)
+{
+	struct kbpf_emit *e = &p->e;
+	bool is64 = BPF_CLASS(insn->code) == BPF_JMP;
+	u8 op = BPF_OP(insn->code);
+	u8 dst = kbpf_x86_reg[insn->dst_reg];
+	u8 src = kbpf_x86_reg[insn->src_reg];
+	bool by_reg = BPF_SRC(insn->code) == BPF_X;
+	int cc;
+
+	if (!by_reg && p->attr->blind && insn->imm) {
+		kbpf_jit_imm_to_ax(p, idx, insn->imm);
+		by_reg = true;
+		src = AX;
+	}
+	if (op == BPF_JSET) {
+		if (by_reg) {
+			kbpf_x86_alu_rr(e, X86_OP_TEST, is64, dst, src);
+		} else {
+			/* test dst, imm32 (sign-extended for 64-bit) */
+			kbpf_emit_rex(e, is64, 0, dst, false);
+			kbpf_emit_u8(e, 0xf7);
+			kbpf_emit_modrm_reg(e, 0, dst);
+			kbpf_emit_u32(e, (u32)insn->imm);
+		}
+	} else if (by_reg) {
+		kbpf_x86_alu_rr(e, X86_OP_CMP, is64, dst, src);
+	} else {
+		kbpf_x86_alu_ri(e, X86_EXT_CMP, is64, dst, insn->imm);
+	}
+	switch (op) {
+	case BPF_JEQ:	cc = CC_E; break;
+	case BPF_JNE:	cc = CC_NE; break;
+	case BPF_JSET:	cc = CC_NE; break;
+	case BPF_JGT:	cc = CC_A; break;
+	case BPF_JGE:	cc = CC_AE; break;
+	case BPF_JLT:	cc = CC_B; break;
+	case BPF_JLE:	cc = CC_BE; break;
+	case BPF_JSGT:	cc = CC_G; break;
+	case BPF_JSGE:	cc = CC_GE; break;
+	case BPF_JSLT:	cc = CC_L; break;
+	default:	cc = CC_LE; break;
+	}
+	kbpf_jit_jump(p, cc, idx, idx + 1 + insn->off);
+}
+
+static void kbpf_jit_call(struct kbpf_jit_pass *p, const struct bpf_insn *insn)
+{
+	struct kbpf_emit *e = &p->e;
+	u64 fn = (u64)(uintptr_t)p->attr->helpers[insn->imm];
+	s64 rel;
+
+	if (p->attr->far_calls) {
+		kbpf_emit_u8(e, 0x48);			/* movabs rax, fn */
+		kbpf_emit_u8(e, 0xb8);
+		kbpf_emit_u64(e, fn);
+		kbpf_emit_u8(e, 0xff);			/* call *rax */
+		kbpf_emit_u8(e, 0xd0);
+		return;
+	}
+	kbpf_emit_u8(e, 0xe8);
+	rel = p->image ? (s64)(fn - (u64)(uintptr_t)(p->image + e->len + 4)) : 0;
+	if (rel < -0x80000000ll || rel > 0x7fffffffll) {
+		if (!e->err)
+			e->err = -ERANGE;
+		return;
+	}
+	kbpf_emit_u32(e, (u32)rel);
+}
+
+static void kbpf_jit_insn(struct kbpf_jit_pass *p, u32 idx)
+{
+	const struct bpf_insn *insn = &p->attr->insns[idx];
+	struct kbpf_emit *e = &p->e;
+	u8 dst = kbpf_x86_reg[insn->dst_reg], src = kbpf_x86_reg[insn->src_reg];
+	u32 size = kbpf_size_bytes(insn->code);
+
+	switch (BPF_CLASS(insn->code)) {
+	case BPF_ALU:
+	case BPF_ALU64:
+		kbpf_jit_alu(p, idx, insn);
+		return;
+	case BPF_LD: {
+		u64 v = (u32)insn[0].imm | ((u64)(u32)insn[1].imm << 32);
+
+		if (p->attr->blind && !insn[0].src_reg) {
+			u64 key = ((u64)kbpf_blind_key(p->attr, idx) << 32) |
+				  kbpf_blind_key(p->attr, idx + 1);
+
+			kbpf_x86_mov_r_u64(e, dst, v ^ key);
+			kbpf_x86_mov_r_u64(e, AX, key);
+			kbpf_x86_alu_rr(e, X86_OP_XOR, true, dst, AX);
+			return;
+		}
+		kbpf_x86_mov_r_u64(e, dst, v);
+		return;
+	}
+	case BPF_LDX:
+		kbpf_x86_load(e, size, dst, src, insn->off);
+		return;
+	case BPF_ST:
+		if (p->attr->blind && insn->imm) {
+			kbpf_jit_imm_to_ax(p, idx, insn->imm);
+			kbpf_x86_store_r(e, size, dst, insn->off, AX);
+			return;
+		}
+		kbpf_x86_store_i(e, size, dst, insn->off, insn->imm);
+		return;
+	case BPF_STX:
+		if (BPF_MODE(insn->code) == BPF_ATOMIC)
+			kbpf_jit_atomic(p, insn);
+		else
+			kbpf_x86_store_r(e, size, dst, insn->off, src);
+		return;
+	case BPF_JMP:
+	case BPF_JMP32:
+		switch (BPF_OP(insn->code)) {
+		case BPF_JA:
+			if (insn->off)
+				kbpf_jit_jump(p, CC_JMP, idx, idx + 1 + insn->off);
+			return;
+		case BPF_EXIT:
+			/* The last instruction falls into the epilogue. */
+			if (idx + 1 != p->attr->insn_cnt)
+				kbpf_jit_jump(p, CC_JMP, idx, p->attr->insn_cnt);
+			return;
+		case BPF_CALL:
+			kbpf_jit_call(p, insn);
+			return;
+		default:
+			kbpf_jit_cond_jmp(p, idx, insn);
+			return;
+		}
+	}
+	if (!e->err)
+		e->err = -EINVAL;
+}
+
+/* One pass over the program; addrs holds the previous layout on entry. */
+static int kbpf_jit_pass(struct kbpf_jit_pass *p, u32 *new_addrs)
+{
+	u32 i;
+
+	kbpf_jit_prologue(p);
+	p->prologue = p->e.len;
+	for (i = 0; i < p->attr->insn_cnt; i++) {
+		kbpf_jit_insn(p, i);
+		if (p->attr->insns[i].code == (BPF_LD | BPF_IMM | BPF_DW)) {
+			new_addrs[i] = p->e.len;
+			i++;
+		}
+		new_addrs[i] = p->e.len;
+	}
+	kbpf_jit_epilogue(p);
+	return p->e.err;
+}
+
+static void kbpf_jit_init_pass(struct kbpf_jit_pass *p, const struct kbpf_jit_attr *attr,
+			       u32 *addrs)
+{
+	memset(p, 0, sizeof(*p));
+	p->attr = attr;
+	p->addrs = addrs;
+	p->stack = (attr->stack_depth + 15) & ~15u;
+}
+
+int kbpf_jit_size(const struct kbpf_jit_attr *attr, u32 *addrs, u32 *len)
+{
+	struct kbpf_jit_pass p;
+	u32 *cur, i, pass, prev_len = 0;
+	int err = 0;
+
+	if (!attr->insn_cnt || attr->stack_depth > KBPF_STACK_SIZE)
+		return -EINVAL;
+	cur = kbpf_zalloc(sizeof(*cur) * attr->insn_cnt);
+	if (!cur)
+		return -ENOMEM;
+	/* A layout no real image exceeds: every jump starts in its long form. */
+	for (i = 0; i < attr->insn_cnt; i++)
+		addrs[i] = 64 + (i + 1) * KBPF_JIT_MAX_INSN_BYTES;
+
+	for (pass = 0; pass < KBPF_JIT_MAX_PASSES; pass++) {
+		kbpf_jit_init_pass(&p, attr, addrs);
+		err = kbpf_jit_pass(&p, cur);
+		if (err)
+			break;
+		memcpy(addrs, cur, sizeof(*cur) * attr->insn_cnt);
+		if (p.e.len == prev_len) {
+			*len = p.e.len;
+			goto out;
+		}
+		prev_len = p.e.len;
+	}
+	if (!err)
+		err = -E2BIG;	/* did not converge */
+out:
+	kbpf_free(cur);
+	return err;
+}
+
+int kbpf_jit_emit(const struct kbpf_jit_attr *attr, u32 *addrs, u8 *buf, u32 len)
+{
+	struct kbpf_jit_pass p;
+	u32 *cur;
+	int err;
+
+	cur = kbpf_zalloc(sizeof(*cur) * attr->insn_cnt);
+	if (!cur)
+		return -ENOMEM;
+	kbpf_jit_init_pass(&p, attr, addrs);
+	p.e.buf = buf;
+	p.e.cap = len;
+	p.image = buf;
+	err = kbpf_jit_pass(&p, cur);
+	/* The final pass must reproduce the sized layout byte for byte. */
+	if (!err && (p.e.len != len ||
+		     memcmp(cur, addrs, sizeof(*cur) * attr->insn_cnt)))
+		err = -EFAULT;
+	kbpf_free(cur);
+	return err;
+}
