@@ -26,6 +26,10 @@
 /* Verifier log buffer, bytes (Linux 6.1: 128 .. UINT_MAX >> 2). */
 #define KBPF_LOG_MIN_SIZE		128
 #define KBPF_LOG_MAX_SIZE		(0xffffffffu >> 2)
+/* Functions in one program: the main one and its bpf-to-bpf callees. */
+#define KBPF_MAX_SUBPROGS		256
+/* Nested bpf-to-bpf calls, the main function included (Linux: MAX_CALL_FRAMES). */
+#define KBPF_MAX_CALL_FRAMES		8
 /* Helper ids we know of (enum bpf_func_id of Linux 6.1). */
 #define KBPF_FUNC_MAX			__BPF_FUNC_MAX_ID
 
@@ -74,6 +78,12 @@ const struct kbpf_helper_proto *kbpf_helper_proto(u32 func_id, u32 prog_type);
 
 /* ---- Verifier --------------------------------------------------------- */
 
+/* One function of a program, as the verifier found it. */
+struct kbpf_subprog {
+	u32 start;			/* index of its first instruction */
+	u32 stack_depth;		/* bytes of stack it uses */
+};
+
 struct kbpf_verify_attr {
 	/* in */
 	struct bpf_insn *insns;		/* rewritten in place on success */
@@ -91,8 +101,14 @@ struct kbpf_verify_attr {
 	 */
 	int (*map_from_fd)(void *priv, s32 fd, const struct kbpf_map_desc **map);
 	void *priv;
+	/*
+	 * Optional: an array of KBPF_MAX_SUBPROGS entries the verifier fills
+	 * with the program's functions (the JIT needs it), or NULL.
+	 */
+	struct kbpf_subprog *subprogs;
 	/* out */
-	u32 stack_depth;		/* bytes of stack the program uses */
+	u32 subprog_cnt;
+	u32 stack_depth;		/* bytes of stack the main function uses */
 	u32 log_used;			/* bytes written, including the NUL */
 	bool log_truncated;
 	u32 insn_processed;
@@ -100,7 +116,10 @@ struct kbpf_verify_attr {
 
 /*
  * Verify a program. On success, returns 0 and leaves the program ready to
- * run: map fds in ld_imm64 are replaced by kbpf_map_desc pointers. Errors:
+ * run: map fds in ld_imm64 are replaced by kbpf_map_desc pointers, and each
+ * bpf-to-bpf call carries in its off field the 16-byte-rounded stack size of
+ * the calling function (how far the callee's frame pointer sits below the
+ * caller's). Errors:
  * -EINVAL malformed program, -EACCES unsafe program, -E2BIG too complex,
  * -ENOMEM, -ENOSPC the log was truncated, or what map_from_fd returned.
  */

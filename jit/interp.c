@@ -78,12 +78,25 @@ static void kbpf_store(void *p, u32 size, u64 v)
 	}
 }
 
+/* What a bpf-to-bpf call saves: where to return, and the callee-saved regs. */
+struct kbpf_interp_frame {
+	const struct bpf_insn *ret;
+	u64 saved[5];		/* R6-R9 and R10 */
+};
+
+/*
+ * One flat stack serves every frame: a callee's frame pointer sits below its
+ * caller's frame by the caller's (16-byte rounded) stack size, which the
+ * verifier stored in the call's off field, and which it proved to fit.
+ */
 u64 kbpf_interp_run(const struct bpf_insn *insns, const kbpf_helper_fn *helpers,
 		    const void *ctx)
 {
 	u64 stack[KBPF_STACK_SIZE / sizeof(u64)];
+	struct kbpf_interp_frame frames[KBPF_MAX_CALL_FRAMES - 1];
 	u64 reg[MAX_BPF_REG] = { 0 };
 	const struct bpf_insn *insn = insns;
+	u32 depth = 0;
 
 	reg[BPF_REG_1] = (u64)(uintptr_t)ctx;
 	reg[BPF_REG_10] = (u64)(uintptr_t)&stack[ARRAY_SIZE(stack)];
@@ -112,8 +125,23 @@ u64 kbpf_interp_run(const struct bpf_insn *insns, const kbpf_helper_fn *helpers,
 				insn += insn->off;
 				break;
 			case BPF_EXIT:
-				return reg[BPF_REG_0];
+				if (!depth)
+					return reg[BPF_REG_0];
+				depth--;
+				memcpy(&reg[BPF_REG_6], frames[depth].saved,
+				       sizeof(frames[depth].saved));
+				insn = frames[depth].ret;
+				break;
 			case BPF_CALL:
+				if (insn->src_reg == BPF_PSEUDO_CALL) {
+					frames[depth].ret = insn;
+					memcpy(frames[depth].saved, &reg[BPF_REG_6],
+					       sizeof(frames[depth].saved));
+					depth++;
+					reg[BPF_REG_10] -= (u16)insn->off;
+					insn += insn->imm;
+					break;
+				}
 				reg[BPF_REG_0] = helpers[insn->imm](reg[1], reg[2], reg[3],
 								    reg[4], reg[5]);
 				break;

@@ -13,7 +13,10 @@
 struct kbpf_jit_attr {
 	const struct bpf_insn *insns;	/* verified, fixed-up program */
 	u32 insn_cnt;
-	u32 stack_depth;		/* from the verifier */
+	/* from the verifier: its functions, or none for one function using stack_depth */
+	const struct kbpf_subprog *subprogs;
+	u32 subprog_cnt;
+	u32 stack_depth;
 	const kbpf_helper_fn *helpers;	/* KBPF_FUNC_MAX entries */
 	/*
 	 * far_calls: call helpers through movabs + call *%rax, for images that
@@ -25,18 +28,25 @@ struct kbpf_jit_attr {
 	u32 blind_seed;
 };
 
+/* Where each instruction and function landed: carried from sizing to emission. */
+struct kbpf_jit_layout;
+
 /*
  * Size the image: runs the passes until the length converges. On success
- * returns 0 and sets *len; the same attr must then be passed to
+ * returns 0, sets *len and *layout; the same attr must then be passed to
  * kbpf_jit_emit() with a buffer of exactly *len bytes at its final address.
- * addrs must hold insn_cnt entries and carries the layout between the two.
  */
-int kbpf_jit_size(const struct kbpf_jit_attr *attr, u32 *addrs, u32 *len);
+int kbpf_jit_size(const struct kbpf_jit_attr *attr, struct kbpf_jit_layout **layout,
+		  u32 *len);
 /*
  * Write the image to buf, which is where it will run (rel32 calls depend on
  * it). Fails with -EFAULT if the layout differs from the sizing passes.
  */
-int kbpf_jit_emit(const struct kbpf_jit_attr *attr, u32 *addrs, u8 *buf, u32 len);
+int kbpf_jit_emit(const struct kbpf_jit_attr *attr, const struct kbpf_jit_layout *layout,
+		  u8 *buf, u32 len);
+void kbpf_jit_layout_free(struct kbpf_jit_layout *layout);
+/* Offset of each instruction's code in the image (for line info); -1 if none. */
+s64 kbpf_jit_insn_offset(const struct kbpf_jit_layout *layout, u32 idx);
 
 /* JIT-compiled programs are called as u64 fn(const void *ctx). */
 typedef u64 (*kbpf_jited_fn)(const void *ctx);

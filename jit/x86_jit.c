@@ -36,14 +36,24 @@ enum {
 	CC_L = 0xc, CC_GE = 0xd, CC_LE = 0xe, CC_G = 0xf, CC_JMP = -1,
 };
 
+struct kbpf_jit_layout {
+	u32 insn_cnt;
+	u32 sub_cnt;
+	u32 len;
+	u32 *start;		/* per insn: first byte of its code */
+	u32 *end;		/* per insn: one past its last byte */
+	u32 *entry;		/* per function: its prologue */
+	u32 *epi;		/* per function: its epilogue */
+	struct kbpf_subprog *sub;	/* functions, + end sentinel */
+};
+
 struct kbpf_jit_pass {
 	struct kbpf_emit e;
 	const struct kbpf_jit_attr *attr;
-	u32 *addrs;		/* in: previous pass; out: this pass */
-	u32 prologue;		/* bytes before insn 0 */
-	u32 prev_end_last;	/* previous pass: where the epilogue starts */
-	u32 stack;
-	u8 *image;		/* final address, emit pass only */
+	const struct kbpf_jit_layout *prev;	/* jumps are sized from this */
+	struct kbpf_jit_layout *cur;		/* this pass writes here */
+	u32 sub;				/* function being emitted */
+	u8 *image;				/* final address, emit pass only */
 };
 
 static u32 kbpf_blind_key(const struct kbpf_jit_attr *attr, u32 idx)
@@ -73,19 +83,14 @@ static void kbpf_jit_imm_to_ax(struct kbpf_jit_pass *p, u32 idx, s32 imm)
 	kbpf_x86_alu_ri(&p->e, X86_EXT_XOR, true, AX, (s32)key);
 }
 
-/* Start of insn idx in the previous pass's layout (idx == cnt: epilogue). */
-static u32 kbpf_jit_prev_start(const struct kbpf_jit_pass *p, u32 idx)
-{
-	return idx ? p->addrs[idx - 1] : p->prologue;
-}
-
 /*
- * Jump (cc == CC_JMP) or jcc from the end of insn idx to the start of insn
- * target. It must be the last thing insn idx emits.
+ * Jump (cc == CC_JMP) or jcc from the end of insn idx to image offset
+ * target, both in the previous pass's layout. It must be the last thing insn
+ * idx emits.
  */
 static void kbpf_jit_jump(struct kbpf_jit_pass *p, int cc, u32 idx, u32 target)
 {
-	s64 disp = (s64)kbpf_jit_prev_start(p, target) - p->addrs[idx];
+	s64 disp = (s64)target - p->prev->end[idx];
 
 	if (disp >= -128 && disp <= 127) {
 		kbpf_emit_u8(&p->e, cc == CC_JMP ? 0xeb : (u8)(0x70 | cc));
@@ -101,17 +106,17 @@ static void kbpf_jit_jump(struct kbpf_jit_pass *p, int cc, u32 idx, u32 target)
 	kbpf_emit_u32(&p->e, (u32)disp);
 }
 
-static void kbpf_jit_prologue(struct kbpf_jit_pass *p)
+static void kbpf_jit_prologue(struct kbpf_jit_pass *p, u32 stack)
 {
 	struct kbpf_emit *e = &p->e;
 
 	kbpf_x86_push(e, X86_RBP);
 	kbpf_x86_mov_rr(e, true, X86_RBP, X86_RSP);
-	if (p->stack) {
+	if (stack) {
 		kbpf_emit_u8(e, 0x48);				/* sub rsp, imm32 */
 		kbpf_emit_u8(e, 0x81);
 		kbpf_emit_modrm_reg(e, X86_EXT_SUB, X86_RSP);
-		kbpf_emit_u32(e, p->stack);
+		kbpf_emit_u32(e, stack);
 	}
 	kbpf_x86_push(e, X86_RBX);
 	kbpf_x86_push(e, X86_R13);
@@ -418,14 +423,40 @@ static void kbpf_jit_cond_jmp(struct kbpf_jit_pass *p, u32 idx, const struct bpf
 	case BPF_JSLT:	cc = CC_L; break;
 	default:	cc = CC_LE; break;
 	}
-	kbpf_jit_jump(p, cc, idx, idx + 1 + insn->off);
+	kbpf_jit_jump(p, cc, idx, p->prev->start[idx + 1 + insn->off]);
 }
 
-static void kbpf_jit_call(struct kbpf_jit_pass *p, const struct bpf_insn *insn)
+/* Index of the function that starts at insn start. */
+static u32 kbpf_jit_sub_at(const struct kbpf_jit_layout *l, u32 start)
+{
+	u32 lo = 0, hi = l->sub_cnt;
+
+	while (hi - lo > 1) {
+		u32 mid = (lo + hi) / 2;
+
+		if (l->sub[mid].start <= start)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void kbpf_jit_call(struct kbpf_jit_pass *p, u32 idx, const struct bpf_insn *insn)
 {
 	struct kbpf_emit *e = &p->e;
-	u64 fn = (u64)(uintptr_t)p->attr->helpers[insn->imm];
+	u64 fn;
 	s64 rel;
+
+	if (insn->src_reg == BPF_PSEUDO_CALL) {
+		/* call rel32 to the callee's prologue, from the end of this insn */
+		u32 sub = kbpf_jit_sub_at(p->prev, idx + 1 + insn->imm);
+
+		kbpf_emit_u8(e, 0xe8);
+		kbpf_emit_u32(e, (u32)((s64)p->prev->entry[sub] - p->prev->end[idx]));
+		return;
+	}
+	fn = (u64)(uintptr_t)p->attr->helpers[insn->imm];
 
 	if (p->attr->far_calls) {
 		kbpf_emit_u8(e, 0x48);			/* movabs rax, fn */
@@ -494,15 +525,15 @@ static void kbpf_jit_insn(struct kbpf_jit_pass *p, u32 idx)
 		switch (BPF_OP(insn->code)) {
 		case BPF_JA:
 			if (insn->off)
-				kbpf_jit_jump(p, CC_JMP, idx, idx + 1 + insn->off);
+				kbpf_jit_jump(p, CC_JMP, idx, p->prev->start[idx + 1 + insn->off]);
 			return;
 		case BPF_EXIT:
-			/* The last instruction falls into the epilogue. */
-			if (idx + 1 != p->attr->insn_cnt)
-				kbpf_jit_jump(p, CC_JMP, idx, p->attr->insn_cnt);
+			/* A function's last instruction falls into its epilogue. */
+			if (idx + 1 != p->cur->sub[p->sub + 1].start)
+				kbpf_jit_jump(p, CC_JMP, idx, p->prev->epi[p->sub]);
 			return;
 		case BPF_CALL:
-			kbpf_jit_call(p, insn);
+			kbpf_jit_call(p, idx, insn);
 			return;
 		default:
 			kbpf_jit_cond_jmp(p, idx, insn);
@@ -513,86 +544,196 @@ static void kbpf_jit_insn(struct kbpf_jit_pass *p, u32 idx)
 		e->err = -EINVAL;
 }
 
-/* One pass over the program; addrs holds the previous layout on entry. */
-static int kbpf_jit_pass(struct kbpf_jit_pass *p, u32 *new_addrs)
+/* One pass over the program, sized from p->prev, recorded in p->cur. */
+static int kbpf_jit_pass(struct kbpf_jit_pass *p)
 {
-	u32 i;
+	struct kbpf_jit_layout *l = p->cur;
+	u32 i, k;
 
-	kbpf_jit_prologue(p);
-	p->prologue = p->e.len;
-	for (i = 0; i < p->attr->insn_cnt; i++) {
-		kbpf_jit_insn(p, i);
-		if (p->attr->insns[i].code == (BPF_LD | BPF_IMM | BPF_DW)) {
-			new_addrs[i] = p->e.len;
-			i++;
+	for (k = 0; k < l->sub_cnt; k++) {
+		p->sub = k;
+		l->entry[k] = p->e.len;
+		kbpf_jit_prologue(p, (l->sub[k].stack_depth + 15) & ~15u);
+		for (i = l->sub[k].start; i < l->sub[k + 1].start; i++) {
+			l->start[i] = p->e.len;
+			kbpf_jit_insn(p, i);
+			if (p->attr->insns[i].code == (BPF_LD | BPF_IMM | BPF_DW)) {
+				l->end[i] = p->e.len;
+				i++;
+				l->start[i] = p->e.len;
+			}
+			l->end[i] = p->e.len;
 		}
-		new_addrs[i] = p->e.len;
+		l->epi[k] = p->e.len;
+		kbpf_jit_epilogue(p);
 	}
-	kbpf_jit_epilogue(p);
+	l->len = p->e.len;
 	return p->e.err;
 }
 
-static void kbpf_jit_init_pass(struct kbpf_jit_pass *p, const struct kbpf_jit_attr *attr,
-			       u32 *addrs)
+void kbpf_jit_layout_free(struct kbpf_jit_layout *l)
 {
-	memset(p, 0, sizeof(*p));
-	p->attr = attr;
-	p->addrs = addrs;
-	p->stack = (attr->stack_depth + 15) & ~15u;
+	if (!l)
+		return;
+	kbpf_free(l->start);
+	kbpf_free(l->end);
+	kbpf_free(l->entry);
+	kbpf_free(l->epi);
+	kbpf_free(l->sub);
+	kbpf_free(l);
 }
 
-int kbpf_jit_size(const struct kbpf_jit_attr *attr, u32 *addrs, u32 *len)
+static struct kbpf_jit_layout *kbpf_jit_layout_new(const struct kbpf_jit_attr *attr)
 {
-	struct kbpf_jit_pass p;
-	u32 *cur, i, pass, prev_len = 0;
-	int err = 0;
+	struct kbpf_jit_layout *l = kbpf_zalloc(sizeof(*l));
+	u32 n = attr->subprog_cnt ? attr->subprog_cnt : 1;
 
-	if (!attr->insn_cnt || attr->stack_depth > KBPF_STACK_SIZE)
-		return -EINVAL;
-	cur = kbpf_zalloc(sizeof(*cur) * attr->insn_cnt);
-	if (!cur)
-		return -ENOMEM;
-	/* A layout no real image exceeds: every jump starts in its long form. */
-	for (i = 0; i < attr->insn_cnt; i++)
-		addrs[i] = 64 + (i + 1) * KBPF_JIT_MAX_INSN_BYTES;
-
-	for (pass = 0; pass < KBPF_JIT_MAX_PASSES; pass++) {
-		kbpf_jit_init_pass(&p, attr, addrs);
-		err = kbpf_jit_pass(&p, cur);
-		if (err)
-			break;
-		memcpy(addrs, cur, sizeof(*cur) * attr->insn_cnt);
-		if (p.e.len == prev_len) {
-			*len = p.e.len;
-			goto out;
-		}
-		prev_len = p.e.len;
+	if (!l)
+		return NULL;
+	l->insn_cnt = attr->insn_cnt;
+	l->sub_cnt = n;
+	l->start = kbpf_zalloc(sizeof(u32) * attr->insn_cnt);
+	l->end = kbpf_zalloc(sizeof(u32) * attr->insn_cnt);
+	l->entry = kbpf_zalloc(sizeof(u32) * n);
+	l->epi = kbpf_zalloc(sizeof(u32) * n);
+	l->sub = kbpf_zalloc(sizeof(*l->sub) * (n + 1));
+	if (!l->start || !l->end || !l->entry || !l->epi || !l->sub) {
+		kbpf_jit_layout_free(l);
+		return NULL;
 	}
-	if (!err)
-		err = -E2BIG;	/* did not converge */
+	if (attr->subprog_cnt) {
+		memcpy(l->sub, attr->subprogs, sizeof(*l->sub) * n);
+	} else {
+		l->sub[0].start = 0;
+		l->sub[0].stack_depth = attr->stack_depth;
+	}
+	l->sub[n].start = attr->insn_cnt;
+	return l;
+}
+
+static bool kbpf_jit_layout_equal(const struct kbpf_jit_layout *a,
+				  const struct kbpf_jit_layout *b)
+{
+	return a->len == b->len &&
+	       !memcmp(a->start, b->start, sizeof(u32) * a->insn_cnt) &&
+	       !memcmp(a->end, b->end, sizeof(u32) * a->insn_cnt) &&
+	       !memcmp(a->entry, b->entry, sizeof(u32) * a->sub_cnt) &&
+	       !memcmp(a->epi, b->epi, sizeof(u32) * a->sub_cnt);
+}
+
+static void kbpf_jit_layout_copy(struct kbpf_jit_layout *dst, const struct kbpf_jit_layout *src)
+{
+	dst->len = src->len;
+	memcpy(dst->start, src->start, sizeof(u32) * src->insn_cnt);
+	memcpy(dst->end, src->end, sizeof(u32) * src->insn_cnt);
+	memcpy(dst->entry, src->entry, sizeof(u32) * src->sub_cnt);
+	memcpy(dst->epi, src->epi, sizeof(u32) * src->sub_cnt);
+}
+
+static int kbpf_jit_check_attr(const struct kbpf_jit_attr *attr)
+{
+	u32 k;
+
+	if (!attr->insn_cnt || attr->stack_depth > KBPF_STACK_SIZE ||
+	    attr->subprog_cnt > KBPF_MAX_SUBPROGS)
+		return -EINVAL;
+	for (k = 0; k < attr->subprog_cnt; k++) {
+		if (attr->subprogs[k].stack_depth > KBPF_STACK_SIZE ||
+		    attr->subprogs[k].start >= attr->insn_cnt ||
+		    (k && attr->subprogs[k].start <= attr->subprogs[k - 1].start) ||
+		    (!k && attr->subprogs[k].start))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+int kbpf_jit_size(const struct kbpf_jit_attr *attr, struct kbpf_jit_layout **layout, u32 *len)
+{
+	struct kbpf_jit_layout *prev, *cur;
+	struct kbpf_jit_pass p;
+	u32 i, k, pass, o = 0;
+	int err;
+
+	err = kbpf_jit_check_attr(attr);
+	if (err)
+		return err;
+	prev = kbpf_jit_layout_new(attr);
+	cur = kbpf_jit_layout_new(attr);
+	err = -ENOMEM;
+	if (!prev || !cur)
+		goto out;
+	/* A layout no real image exceeds: every jump starts in its long form. */
+	for (k = 0; k < prev->sub_cnt; k++) {
+		prev->entry[k] = o;
+		o += KBPF_JIT_MAX_INSN_BYTES;
+		for (i = prev->sub[k].start; i < prev->sub[k + 1].start; i++) {
+			prev->start[i] = o;
+			o += KBPF_JIT_MAX_INSN_BYTES;
+			prev->end[i] = o;
+		}
+		prev->epi[k] = o;
+		o += KBPF_JIT_MAX_INSN_BYTES;
+	}
+	prev->len = o;
+
+	err = -E2BIG;	/* unless it converges */
+	for (pass = 0; pass < KBPF_JIT_MAX_PASSES; pass++) {
+		int perr;
+
+		memset(&p, 0, sizeof(p));
+		p.attr = attr;
+		p.prev = prev;
+		p.cur = cur;
+		perr = kbpf_jit_pass(&p);
+		if (perr) {
+			err = perr;
+			break;
+		}
+		if (kbpf_jit_layout_equal(prev, cur)) {
+			*len = cur->len;
+			*layout = cur;
+			cur = NULL;
+			err = 0;
+			break;
+		}
+		kbpf_jit_layout_copy(prev, cur);
+	}
 out:
-	kbpf_free(cur);
+	kbpf_jit_layout_free(prev);
+	kbpf_jit_layout_free(cur);
 	return err;
 }
 
-int kbpf_jit_emit(const struct kbpf_jit_attr *attr, u32 *addrs, u8 *buf, u32 len)
+int kbpf_jit_emit(const struct kbpf_jit_attr *attr, const struct kbpf_jit_layout *layout,
+		  u8 *buf, u32 len)
 {
+	struct kbpf_jit_layout *cur;
 	struct kbpf_jit_pass p;
-	u32 *cur;
 	int err;
 
-	cur = kbpf_zalloc(sizeof(*cur) * attr->insn_cnt);
+	if (!layout || layout->insn_cnt != attr->insn_cnt || layout->len != len)
+		return -EINVAL;
+	cur = kbpf_jit_layout_new(attr);
 	if (!cur)
 		return -ENOMEM;
-	kbpf_jit_init_pass(&p, attr, addrs);
+	memset(&p, 0, sizeof(p));
+	p.attr = attr;
+	p.prev = layout;
+	p.cur = cur;
 	p.e.buf = buf;
 	p.e.cap = len;
 	p.image = buf;
-	err = kbpf_jit_pass(&p, cur);
+	err = kbpf_jit_pass(&p);
 	/* The final pass must reproduce the sized layout byte for byte. */
-	if (!err && (p.e.len != len ||
-		     memcmp(cur, addrs, sizeof(*cur) * attr->insn_cnt)))
+	if (!err && !kbpf_jit_layout_equal(layout, cur))
 		err = -EFAULT;
-	kbpf_free(cur);
+	kbpf_jit_layout_free(cur);
 	return err;
+}
+
+s64 kbpf_jit_insn_offset(const struct kbpf_jit_layout *layout, u32 idx)
+{
+	if (!layout || idx >= layout->insn_cnt)
+		return -1;
+	return layout->start[idx];
 }

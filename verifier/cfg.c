@@ -26,7 +26,10 @@ static int kbpf_successors(const struct kbpf_venv *env, u32 i, s64 succ[2])
 		return 0;
 	case BPF_CALL:
 		succ[0] = (s64)i + 1;
-		return 1;
+		if (insn->src_reg != BPF_PSEUDO_CALL)
+			return 1;
+		succ[1] = (s64)i + 1 + insn->imm;	/* the callee's entry */
+		return 2;
 	case BPF_JA:
 		succ[0] = (s64)i + 1 + insn->off;
 		return 1;

@@ -15,7 +15,7 @@ static bool kbpf_is_ptr(const struct kbpf_reg *reg)
 
 static int kbpf_check_read(struct kbpf_venv *env, u32 regno)
 {
-	if (env->cur->regs[regno].type == KBPF_NOT_INIT) {
+	if (kbpf_cur_regs(env)[regno].type == KBPF_NOT_INIT) {
 		kbpf_vlog(env, "R%u !read_ok\n", regno);
 		return -EACCES;
 	}
@@ -65,8 +65,8 @@ static int kbpf_ptr_arith(struct kbpf_venv *env, u8 op, struct kbpf_reg *dst,
 
 static int kbpf_check_alu(struct kbpf_venv *env, const struct bpf_insn *insn)
 {
-	struct kbpf_state *st = env->cur;
-	struct kbpf_reg *dst = &st->regs[insn->dst_reg];
+	struct kbpf_reg *regs = kbpf_cur_regs(env);
+	struct kbpf_reg *dst = &regs[insn->dst_reg];
 	struct kbpf_reg srcv, *src = &srcv;
 	u8 op = BPF_OP(insn->code);
 	bool is64 = BPF_CLASS(insn->code) == BPF_ALU64;
@@ -79,7 +79,7 @@ static int kbpf_check_alu(struct kbpf_venv *env, const struct bpf_insn *insn)
 		err = kbpf_check_read(env, insn->src_reg);
 		if (err)
 			return err;
-		src = &st->regs[insn->src_reg];
+		src = &regs[insn->src_reg];
 	} else {
 		kbpf_mark_known(&srcv, (u64)(s64)insn->imm);
 	}
@@ -119,7 +119,7 @@ static int kbpf_check_alu(struct kbpf_venv *env, const struct bpf_insn *insn)
 		if (kbpf_is_ptr(dst) && kbpf_is_ptr(src)) {
 			/* ptr - ptr of the same object kind is a scalar distance. */
 			if (op == BPF_SUB && dst->type == src->type &&
-			    dst->type == KBPF_PTR_TO_STACK) {
+			    dst->type == KBPF_PTR_TO_STACK && dst->frameno == src->frameno) {
 				kbpf_mark_known(dst, (u64)((s64)dst->off - src->off));
 				return 0;
 			}
@@ -153,7 +153,7 @@ static int kbpf_check_alu(struct kbpf_venv *env, const struct bpf_insn *insn)
 
 static int kbpf_check_load_store(struct kbpf_venv *env, const struct bpf_insn *insn)
 {
-	struct kbpf_state *st = env->cur;
+	struct kbpf_reg *regs = kbpf_cur_regs(env);
 	u32 size = kbpf_size_bytes(insn->code);
 	struct kbpf_reg loaded, imm;
 	int err;
@@ -171,13 +171,13 @@ static int kbpf_check_load_store(struct kbpf_venv *env, const struct bpf_insn *i
 		/* Sub-register loads are zero-extended scalars. */
 		if (size < 8 && kbpf_is_ptr(&loaded))
 			kbpf_mark_unknown(&loaded);
-		st->regs[insn->dst_reg] = loaded;
+		regs[insn->dst_reg] = loaded;
 		return 0;
 	case BPF_ST:
 		err = kbpf_check_read(env, insn->dst_reg);
 		if (err)
 			return err;
-		if (st->regs[insn->dst_reg].type == KBPF_PTR_TO_CTX) {
+		if (regs[insn->dst_reg].type == KBPF_PTR_TO_CTX) {
 			kbpf_vlog(env, "BPF_ST stores into R%u ctx is not allowed\n",
 				  insn->dst_reg);
 			return -EACCES;
@@ -191,14 +191,14 @@ static int kbpf_check_load_store(struct kbpf_venv *env, const struct bpf_insn *i
 		if (err)
 			return err;
 		return kbpf_check_mem(env, insn->dst_reg, insn->off, size, true,
-				      &st->regs[insn->src_reg], NULL);
+				      &regs[insn->src_reg], NULL);
 	}
 }
 
 static int kbpf_check_atomic(struct kbpf_venv *env, const struct bpf_insn *insn)
 {
-	struct kbpf_state *st = env->cur;
-	const struct kbpf_reg *dst = &st->regs[insn->dst_reg];
+	struct kbpf_reg *regs = kbpf_cur_regs(env);
+	const struct kbpf_reg *dst = &regs[insn->dst_reg];
 	u32 size = kbpf_size_bytes(insn->code);
 	struct kbpf_reg old;
 	int err;
@@ -210,8 +210,8 @@ static int kbpf_check_atomic(struct kbpf_venv *env, const struct bpf_insn *insn)
 		err = kbpf_check_read(env, BPF_REG_0);
 	if (err)
 		return err;
-	if (kbpf_is_ptr(&st->regs[insn->src_reg]) ||
-	    (insn->imm == BPF_CMPXCHG && kbpf_is_ptr(&st->regs[BPF_REG_0]))) {
+	if (kbpf_is_ptr(&regs[insn->src_reg]) ||
+	    (insn->imm == BPF_CMPXCHG && kbpf_is_ptr(&regs[BPF_REG_0]))) {
 		kbpf_vlog(env, "R%u leaks addr into mem\n", insn->src_reg);
 		return -EACCES;
 	}
@@ -232,20 +232,21 @@ static int kbpf_check_atomic(struct kbpf_venv *env, const struct bpf_insn *insn)
 	if (err)
 		return err;
 	if (insn->imm == BPF_CMPXCHG)
-		kbpf_mark_unknown(&st->regs[BPF_REG_0]);
+		kbpf_mark_unknown(&regs[BPF_REG_0]);
 	else if (insn->imm & BPF_FETCH)
-		kbpf_mark_unknown(&st->regs[insn->src_reg]);
+		kbpf_mark_unknown(&regs[insn->src_reg]);
 	return 0;
 }
 
 /* A pointer argument to a helper that must cover size readable bytes. */
 static int kbpf_check_helper_mem(struct kbpf_venv *env, u32 regno, u32 size)
 {
-	const struct kbpf_reg *reg = &env->cur->regs[regno];
+	const struct kbpf_reg *reg = &kbpf_cur_regs(env)[regno];
 
 	switch (reg->type) {
 	case KBPF_PTR_TO_STACK:
-		return kbpf_check_stack_read_range(env, reg->off, size, "indirect access to");
+		return kbpf_check_stack_read_range(env, reg->frameno, reg->off, size,
+						   "indirect access to");
 	case KBPF_PTR_TO_MAP_VALUE:
 		if (reg->off < 0 || (u64)reg->off + size > reg->map->value_size) {
 			kbpf_vlog(env, "R%u invalid access to map value off=%d size=%u\n",
@@ -262,7 +263,7 @@ static int kbpf_check_helper_mem(struct kbpf_venv *env, u32 regno, u32 size)
 
 static int kbpf_check_call(struct kbpf_venv *env, const struct bpf_insn *insn)
 {
-	struct kbpf_state *st = env->cur;
+	struct kbpf_reg *regs = kbpf_cur_regs(env);
 	const struct kbpf_helper_proto *fn;
 	const struct kbpf_map_desc *map = NULL;
 	u32 i;
@@ -279,7 +280,7 @@ static int kbpf_check_call(struct kbpf_venv *env, const struct bpf_insn *insn)
 	}
 	for (i = 0; i < 5; i++) {
 		u32 regno = BPF_REG_1 + i;
-		const struct kbpf_reg *reg = &st->regs[regno];
+		const struct kbpf_reg *reg = &regs[regno];
 
 		if (fn->arg[i] == KBPF_ARG_NONE)
 			continue;
@@ -316,19 +317,19 @@ static int kbpf_check_call(struct kbpf_venv *env, const struct bpf_insn *insn)
 		}
 	}
 	for (i = BPF_REG_1; i <= BPF_REG_5; i++)
-		memset(&st->regs[i], 0, sizeof(st->regs[i]));
+		memset(&regs[i], 0, sizeof(regs[i]));
 	switch (fn->ret) {
 	case KBPF_RET_PTR_TO_MAP_VALUE_OR_NULL:
-		memset(&st->regs[BPF_REG_0], 0, sizeof(st->regs[0]));
-		st->regs[BPF_REG_0].type = KBPF_PTR_TO_MAP_VALUE_OR_NULL;
-		st->regs[BPF_REG_0].map = map;
-		st->regs[BPF_REG_0].id = ++env->id_gen;
+		memset(&regs[BPF_REG_0], 0, sizeof(regs[0]));
+		regs[BPF_REG_0].type = KBPF_PTR_TO_MAP_VALUE_OR_NULL;
+		regs[BPF_REG_0].map = map;
+		regs[BPF_REG_0].id = ++env->id_gen;
 		break;
 	case KBPF_RET_VOID:
-		memset(&st->regs[BPF_REG_0], 0, sizeof(st->regs[0]));
+		memset(&regs[BPF_REG_0], 0, sizeof(regs[0]));
 		break;
 	default:
-		kbpf_mark_unknown(&st->regs[BPF_REG_0]);
+		kbpf_mark_unknown(&regs[BPF_REG_0]);
 		break;
 	}
 	return 0;
@@ -337,11 +338,13 @@ static int kbpf_check_call(struct kbpf_venv *env, const struct bpf_insn *insn)
 /* After "reg == 0" or "reg != 0" on a maybe-NULL pointer: refine every copy. */
 static void kbpf_mark_null(struct kbpf_state *st, u32 id, bool is_null)
 {
-	u32 i;
+	u32 i, f;
 
+	for (f = 0; f <= st->curframe; f++)
 	for (i = 0; i < MAX_BPF_REG + KBPF_STACK_SLOTS; i++) {
-		struct kbpf_reg *r = i < MAX_BPF_REG ? &st->regs[i] :
-				     &st->spill[i - MAX_BPF_REG];
+		struct kbpf_frame *fr = st->frame[f];
+		struct kbpf_reg *r = i < MAX_BPF_REG ? &fr->regs[i] :
+				     &fr->spill[i - MAX_BPF_REG];
 
 		if (r->type != KBPF_PTR_TO_MAP_VALUE_OR_NULL || r->id != id)
 			continue;
@@ -362,7 +365,8 @@ static int kbpf_check_cond_jmp(struct kbpf_venv *env, const struct bpf_insn *ins
 			       u32 idx, u32 *next)
 {
 	struct kbpf_state *st = env->cur, *other;
-	struct kbpf_reg *dst = &st->regs[insn->dst_reg];
+	struct kbpf_reg *regs = kbpf_cur_regs(env);
+	struct kbpf_reg *dst = &regs[insn->dst_reg];
 	struct kbpf_reg srcv, *src = &srcv;
 	u8 op = BPF_OP(insn->code);
 	bool is32 = BPF_CLASS(insn->code) == BPF_JMP32;
@@ -376,7 +380,7 @@ static int kbpf_check_cond_jmp(struct kbpf_venv *env, const struct bpf_insn *ins
 		err = kbpf_check_read(env, insn->src_reg);
 		if (err)
 			return err;
-		src = &st->regs[insn->src_reg];
+		src = &regs[insn->src_reg];
 	} else {
 		kbpf_mark_known(&srcv, (u64)(s64)insn->imm);
 	}
@@ -416,22 +420,54 @@ static int kbpf_check_cond_jmp(struct kbpf_venv *env, const struct bpf_insn *ins
 	    src->type == KBPF_SCALAR && src->known) {
 		struct kbpf_state *eq = op == BPF_JEQ ? other : st;
 
-		kbpf_mark_known(&eq->regs[insn->dst_reg], src->val);
+		kbpf_mark_known(&eq->frame[eq->curframe]->regs[insn->dst_reg], src->val);
 	}
 push:
 	other->insn_idx = taken;
 	err = kbpf_push_state(env, other);
 	if (err) {
-		kbpf_free(other);
+		kbpf_state_free(other);
 		return err;
 	}
 	*next = fall;
 	return 0;
 }
 
-static int kbpf_check_exit(struct kbpf_venv *env)
+/* A bpf-to-bpf call: a new frame gets R1-R5; the caller loses them. */
+static int kbpf_check_pseudo_call(struct kbpf_venv *env, u32 idx, u32 *next)
 {
-	const struct kbpf_reg *r0 = &env->cur->regs[BPF_REG_0];
+	struct kbpf_state *st = env->cur;
+	const struct bpf_insn *insn = &env->insns[idx];
+	struct kbpf_frame *caller = kbpf_cur_frame(env), *callee;
+	u32 target = idx + 1 + insn->imm, i;
+	int err;
+
+	err = kbpf_push_frame(st);
+	if (err == -E2BIG)
+		kbpf_vlog(env, "the call stack of %u frames is too deep\n", st->curframe + 2);
+	if (err)
+		return err;
+	callee = kbpf_cur_frame(env);
+	callee->callsite = idx;
+	callee->subprog = env->aux[target].subprog;
+	for (i = BPF_REG_1; i <= BPF_REG_5; i++) {
+		callee->regs[i] = caller->regs[i];
+		memset(&caller->regs[i], 0, sizeof(caller->regs[i]));
+	}
+	callee->regs[BPF_REG_10].type = KBPF_PTR_TO_STACK;
+	callee->regs[BPF_REG_10].frameno = st->curframe;
+	memset(&caller->regs[BPF_REG_0], 0, sizeof(caller->regs[0]));
+	*next = target;
+	return 0;
+}
+
+/* Returns 1 when the program ends, 0 when a callee returned to *next. */
+static int kbpf_check_exit(struct kbpf_venv *env, u32 *next)
+{
+	struct kbpf_state *st = env->cur;
+	const struct kbpf_reg *r0 = &kbpf_cur_regs(env)[BPF_REG_0];
+	struct kbpf_reg ret;
+	u32 callsite;
 
 	if (r0->type == KBPF_NOT_INIT) {
 		kbpf_vlog(env, "R0 !read_ok\n");
@@ -441,6 +477,17 @@ static int kbpf_check_exit(struct kbpf_venv *env)
 		kbpf_vlog(env, "R0 leaks addr as return value\n");
 		return -EACCES;
 	}
+	if (!st->curframe)
+		return 1;
+	if (r0->type == KBPF_PTR_TO_STACK && r0->frameno == st->curframe) {
+		kbpf_vlog(env, "cannot return stack pointer to the caller\n");
+		return -EINVAL;
+	}
+	ret = *r0;
+	callsite = kbpf_cur_frame(env)->callsite;
+	kbpf_pop_frame(st);
+	kbpf_cur_regs(env)[BPF_REG_0] = ret;
+	*next = callsite + 1;
 	return 0;
 }
 
@@ -451,6 +498,7 @@ static int kbpf_walk(struct kbpf_venv *env)
 
 	for (;;) {
 		u32 idx = st->insn_idx, next = idx + 1;
+		struct kbpf_reg *regs = kbpf_cur_regs(env);
 		struct bpf_insn *insn = &env->insns[idx];
 		u8 class = BPF_CLASS(insn->code);
 		int err = 0;
@@ -482,7 +530,7 @@ static int kbpf_walk(struct kbpf_venv *env)
 				err = kbpf_check_load_store(env, insn);
 			break;
 		case BPF_LD: {
-			struct kbpf_reg *dst = &st->regs[insn->dst_reg];
+			struct kbpf_reg *dst = &regs[insn->dst_reg];
 
 			err = kbpf_check_write(env, insn->dst_reg);
 			if (err)
@@ -505,10 +553,15 @@ static int kbpf_walk(struct kbpf_venv *env)
 				next = idx + 1 + insn->off;
 				break;
 			case BPF_EXIT:
-				err = kbpf_check_exit(env);
-				return err ? err : 1;
+				err = kbpf_check_exit(env, &next);
+				if (err)
+					return err;
+				break;
 			case BPF_CALL:
-				err = kbpf_check_call(env, insn);
+				if (insn->src_reg == BPF_PSEUDO_CALL)
+					err = kbpf_check_pseudo_call(env, idx, &next);
+				else
+					err = kbpf_check_call(env, insn);
 				break;
 			default:
 				err = kbpf_check_cond_jmp(env, insn, idx, &next);
@@ -533,16 +586,16 @@ int kbpf_do_check(struct kbpf_venv *env)
 	struct kbpf_state *st;
 	int err;
 
-	st = kbpf_zalloc(sizeof(*st));
+	st = kbpf_state_new();
 	if (!st)
 		return -ENOMEM;
-	st->regs[BPF_REG_1].type = KBPF_PTR_TO_CTX;
-	st->regs[BPF_REG_10].type = KBPF_PTR_TO_STACK;
+	st->frame[0]->regs[BPF_REG_1].type = KBPF_PTR_TO_CTX;
+	st->frame[0]->regs[BPF_REG_10].type = KBPF_PTR_TO_STACK;
 	env->cur = st;
 
 	for (;;) {
 		err = kbpf_walk(env);
-		kbpf_free(env->cur);
+		kbpf_state_free(env->cur);
 		env->cur = NULL;
 		if (err < 0)
 			break;

@@ -76,7 +76,7 @@ static int kbpf_decode_jmp(struct kbpf_venv *env, u32 i, const struct bpf_insn *
 		if (is32 || BPF_SRC(insn->code) != BPF_K || insn->off || insn->dst_reg)
 			return KBPF_REJECT(env, "%u: BPF_CALL uses reserved fields", i);
 		if (insn->src_reg == BPF_PSEUDO_CALL)
-			return KBPF_REJECT(env, "%u: bpf-to-bpf calls are not supported yet", i);
+			return 0;	/* target checked by subprog.c */
 		if (insn->src_reg == BPF_PSEUDO_KFUNC_CALL)
 			return KBPF_REJECT(env, "%u: kernel function calls are not supported", i);
 		if (insn->src_reg)

@@ -1,123 +1,116 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Memory accesses through pointer registers: the stack (with spills and
- * initialisation tracking), map values and the context. Every access is
- * proved to stay inside its object; offsets must be constants.
+ * Memory accesses through pointer registers: the stack of any live frame
+ * (with spills and initialisation tracking), map values and the context.
+ * Every access is proved to stay inside its object; offsets are constants.
  */
 #include "verifier.h"
-
-/* Keeps offsets far from overflow, as Linux does (BPF_MAX_VAR_OFF). */
-#define KBPF_MAX_PTR_OFF	(1 << 29)
 
 static bool kbpf_is_pointer(const struct kbpf_reg *reg)
 {
 	return reg->type != KBPF_SCALAR && reg->type != KBPF_NOT_INIT;
 }
 
-/* Stack bytes [off, off + size) relative to fp: are they all initialised? */
-int kbpf_check_stack_read_range(struct kbpf_venv *env, s32 off, u32 size,
+/* Stack bytes [off, off + size) of frame frameno: all initialised? */
+int kbpf_check_stack_read_range(struct kbpf_venv *env, u32 frameno, s32 off, u32 size,
 				const char *what)
 {
-	struct kbpf_state *st = env->cur;
+	struct kbpf_frame *f = env->cur->frame[frameno];
 	u32 i;
 
-	if (off < -KBPF_STACK_SIZE || off + (s64)size > 0) {
+	if (off < -KBPF_STACK_SIZE || off + (s64)size > 0 || !size) {
 		kbpf_vlog(env, "invalid %s stack off=%d size=%u\n", what, off, size);
 		return -EACCES;
 	}
-	if (env->attr->perfmon_capable)
-		goto ok;
-	for (i = 0; i < size; i++) {
-		if (st->stack_type[KBPF_STACK_SIZE + off + i] == KBPF_STACK_INVALID) {
-			kbpf_vlog(env, "invalid read from stack off %d+%u size %u\n",
-				  off, i, size);
-			return -EACCES;
+	if (!env->attr->perfmon_capable) {
+		for (i = 0; i < size; i++) {
+			if (f->stack_type[KBPF_STACK_SIZE + off + i] == KBPF_STACK_INVALID) {
+				kbpf_vlog(env, "invalid read from stack off %d+%u size %u\n",
+					  off, i, size);
+				return -EACCES;
+			}
 		}
 	}
-ok:
-	if ((u32)-off > env->stack_depth)
-		env->stack_depth = -off;
+	kbpf_note_stack_depth(env, frameno, off);
 	return 0;
 }
 
-static int kbpf_stack_write(struct kbpf_venv *env, s32 off, u32 size,
+static int kbpf_stack_write(struct kbpf_venv *env, u32 frameno, s32 off, u32 size,
 			    const struct kbpf_reg *value)
 {
-	struct kbpf_state *st = env->cur;
+	struct kbpf_frame *f = env->cur->frame[frameno];
 	u32 base = KBPF_STACK_SIZE + off, i, slot;
 
 	if (value && kbpf_is_pointer(value) && size != 8) {
 		kbpf_vlog(env, "invalid size of register spill\n");
 		return -EACCES;
 	}
+	if (value && value->type == KBPF_PTR_TO_STACK && value->frameno > frameno) {
+		/* It would dangle once the callee returns. */
+		kbpf_vlog(env, "cannot spill pointers to stack into stack frame of the caller\n");
+		return -EACCES;
+	}
 	/* Overwriting part of a spill destroys it: its other bytes become misc. */
 	for (slot = base / 8; slot <= (base + size - 1) / 8; slot++) {
-		if (st->stack_type[slot * 8] != KBPF_STACK_SPILL)
+		if (f->stack_type[slot * 8] != KBPF_STACK_SPILL)
 			continue;
-		if (kbpf_is_pointer(&st->spill[slot]) && size != 8 &&
+		if (kbpf_is_pointer(&f->spill[slot]) && size != 8 &&
 		    !env->attr->bpf_capable) {
 			kbpf_vlog(env, "attempt to corrupt spilled pointer on stack\n");
 			return -EACCES;
 		}
 		for (i = 0; i < 8; i++)
-			st->stack_type[slot * 8 + i] = KBPF_STACK_MISC;
-		memset(&st->spill[slot], 0, sizeof(st->spill[slot]));
+			f->stack_type[slot * 8 + i] = KBPF_STACK_MISC;
+		memset(&f->spill[slot], 0, sizeof(f->spill[slot]));
 	}
 	if (size == 8 && value) {
 		/* A full, aligned 8-byte store keeps the register's exact state. */
 		slot = base / 8;
-		st->spill[slot] = *value;
+		f->spill[slot] = *value;
 		for (i = 0; i < 8; i++)
-			st->stack_type[base + i] = KBPF_STACK_SPILL;
+			f->stack_type[base + i] = KBPF_STACK_SPILL;
 	} else {
 		for (i = 0; i < size; i++)
-			st->stack_type[base + i] = KBPF_STACK_MISC;
+			f->stack_type[base + i] = KBPF_STACK_MISC;
 	}
-	if ((u32)-off > env->stack_depth)
-		env->stack_depth = -off;
+	kbpf_note_stack_depth(env, frameno, off);
 	return 0;
 }
 
-static int kbpf_stack_read(struct kbpf_venv *env, s32 off, u32 size,
+static int kbpf_stack_read(struct kbpf_venv *env, u32 frameno, s32 off, u32 size,
 			   struct kbpf_reg *loaded)
 {
-	struct kbpf_state *st = env->cur;
+	struct kbpf_frame *f = env->cur->frame[frameno];
 	u32 base = KBPF_STACK_SIZE + off;
-	int err;
 
-	if (st->stack_type[base] == KBPF_STACK_SPILL) {
-		const struct kbpf_reg *spilled = &st->spill[base / 8];
+	if (f->stack_type[base] == KBPF_STACK_SPILL) {
+		const struct kbpf_reg *spilled = &f->spill[base / 8];
 
 		if (size == 8) {
 			if (loaded)
 				*loaded = *spilled;
-			goto depth;
+			kbpf_note_stack_depth(env, frameno, off);
+			return 0;
 		}
 		if (kbpf_is_pointer(spilled)) {
 			kbpf_vlog(env, "invalid size of register fill\n");
 			return -EACCES;
 		}
 	}
-	err = kbpf_check_stack_read_range(env, off, size, "read from");
-	if (err)
-		return err;
 	if (loaded)
 		kbpf_mark_unknown(loaded);
-depth:
-	if ((u32)-off > env->stack_depth)
-		env->stack_depth = -off;
-	return 0;
+	return kbpf_check_stack_read_range(env, frameno, off, size, "read from");
 }
 
 /*
  * Access [reg + off, + size) through register regno. For a write, value is
- * the stored register (NULL for BPF_ST immediates); for a read, the loaded
- * abstract value goes to *loaded.
+ * the stored register (an immediate is passed as a known scalar; NULL for
+ * an unknown one); for a read, the loaded abstract value goes to *loaded.
  */
 int kbpf_check_mem(struct kbpf_venv *env, u32 regno, s32 off, u32 size, bool write,
 		   const struct kbpf_reg *value, struct kbpf_reg *loaded)
 {
-	const struct kbpf_reg *reg = &env->cur->regs[regno];
+	const struct kbpf_reg *reg = &kbpf_cur_regs(env)[regno];
 	s64 o = (s64)reg->off + off;
 
 	switch (reg->type) {
@@ -132,8 +125,8 @@ int kbpf_check_mem(struct kbpf_venv *env, u32 regno, s32 off, u32 size, bool wri
 			return -EACCES;
 		}
 		if (write)
-			return kbpf_stack_write(env, (s32)o, size, value);
-		return kbpf_stack_read(env, (s32)o, size, loaded);
+			return kbpf_stack_write(env, reg->frameno, (s32)o, size, value);
+		return kbpf_stack_read(env, reg->frameno, (s32)o, size, loaded);
 	case KBPF_PTR_TO_MAP_VALUE:
 		if (o < 0 || o + size > reg->map->value_size) {
 			kbpf_vlog(env, "invalid access to map value, value_size=%u off=%lld size=%u\n",

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Verifier states: register values, and the pending branch states that the
- * walk still has to explore (a bounded LIFO).
+ * Verifier states: a stack of function frames (registers and stack each),
+ * and the pending branch states the walk still has to explore (a bounded
+ * LIFO). Frames are allocated one by one, so a state costs only the frames
+ * it has.
  */
 #include "verifier.h"
 
@@ -19,13 +21,69 @@ void kbpf_mark_known(struct kbpf_reg *reg, u64 val)
 	reg->val = val;
 }
 
+struct kbpf_state *kbpf_state_new(void)
+{
+	struct kbpf_state *s = kbpf_zalloc(sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->frame[0] = kbpf_zalloc(sizeof(*s->frame[0]));
+	if (!s->frame[0]) {
+		kbpf_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void kbpf_state_free(struct kbpf_state *s)
+{
+	u32 i;
+
+	if (!s)
+		return;
+	for (i = 0; i < KBPF_MAX_CALL_FRAMES; i++)
+		kbpf_free(s->frame[i]);
+	kbpf_free(s);
+}
+
 struct kbpf_state *kbpf_state_dup(const struct kbpf_state *s)
 {
 	struct kbpf_state *n = kbpf_zalloc(sizeof(*n));
+	u32 i;
 
-	if (n)
-		memcpy(n, s, sizeof(*n));
+	if (!n)
+		return NULL;
+	n->insn_idx = s->insn_idx;
+	n->curframe = s->curframe;
+	for (i = 0; i <= s->curframe; i++) {
+		n->frame[i] = kbpf_zalloc(sizeof(*n->frame[i]));
+		if (!n->frame[i]) {
+			kbpf_state_free(n);
+			return NULL;
+		}
+		memcpy(n->frame[i], s->frame[i], sizeof(*n->frame[i]));
+	}
 	return n;
+}
+
+/* A new, empty frame on top; the caller fills it. */
+int kbpf_push_frame(struct kbpf_state *s)
+{
+	struct kbpf_frame *f;
+
+	if (s->curframe + 1 >= KBPF_MAX_CALL_FRAMES)
+		return -E2BIG;
+	f = kbpf_zalloc(sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	s->frame[++s->curframe] = f;
+	return 0;
+}
+
+void kbpf_pop_frame(struct kbpf_state *s)
+{
+	kbpf_free(s->frame[s->curframe]);
+	s->frame[s->curframe--] = NULL;
 }
 
 int kbpf_push_state(struct kbpf_venv *env, struct kbpf_state *s)
@@ -49,5 +107,5 @@ struct kbpf_state *kbpf_pop_state(struct kbpf_venv *env)
 void kbpf_free_pending(struct kbpf_venv *env)
 {
 	while (env->pending_cnt)
-		kbpf_free(env->pending[--env->pending_cnt]);
+		kbpf_state_free(env->pending[--env->pending_cnt]);
 }

@@ -3,23 +3,33 @@
  * kbpf_verify(): runs the passes in order and, on success, applies the
  * fixups the backends need.
  *
- *   1. decode.c  syntax of each instruction, map fds
- *   2. cfg.c     control flow
- *   3. check.c   abstract interpretation of every path
- *   4. here      ld_imm64 map fds become kbpf_map_desc pointers
+ *   1. decode.c   syntax of each instruction, map fds
+ *   2. subprog.c  function boundaries
+ *   3. cfg.c      control flow
+ *   4. check.c    abstract interpretation of every path
+ *   5. subprog.c  combined stack of every call chain
+ *   6. here       ld_imm64 map fds become kbpf_map_desc pointers; calls
+ *                 learn their caller's frame size
  */
 #include "verifier.h"
 
-static void kbpf_fixup_maps(struct kbpf_venv *env)
+static void kbpf_fixups(struct kbpf_venv *env)
 {
 	u32 i;
 
 	for (i = 0; i < env->insn_cnt; i++) {
+		struct bpf_insn *insn = &env->insns[i];
 		u64 addr = (u64)(uintptr_t)env->aux[i].map;
 
+		if (insn->code == (BPF_JMP | BPF_CALL) && insn->src_reg == BPF_PSEUDO_CALL) {
+			u32 depth = env->subprog[env->aux[i].subprog].stack_depth;
+
+			insn->off = (s16)((depth + 15) & ~15u);
+			continue;
+		}
 		if (!env->aux[i].map)
 			continue;
-		env->insns[i].imm = (u32)addr;
+		insn->imm = (u32)addr;
 		env->insns[i + 1].imm = (u32)(addr >> 32);
 	}
 }
@@ -30,6 +40,7 @@ int kbpf_verify(struct kbpf_verify_attr *attr)
 	int err;
 
 	attr->log_used = 0;
+	attr->subprog_cnt = 0;
 	attr->log_truncated = false;
 	attr->insn_processed = 0;
 	attr->stack_depth = 0;
@@ -59,17 +70,29 @@ int kbpf_verify(struct kbpf_verify_attr *attr)
 
 	err = kbpf_decode(env);
 	if (!err)
+		err = kbpf_find_subprogs(env);
+	if (!err)
 		err = kbpf_check_cfg(env);
 	if (!err)
 		err = kbpf_do_check(env);
+	if (!err)
+		err = kbpf_check_stack_chains(env);
 	if (!err) {
-		kbpf_fixup_maps(env);
-		kbpf_vlog(env, "processed %u insns, stack depth %u\n",
-			  env->insn_processed, env->stack_depth);
+		u32 k;
+
+		kbpf_fixups(env);
+		kbpf_vlog(env, "processed %u insns, stack depth", env->insn_processed);
+		for (k = 0; k < env->subprog_cnt; k++)
+			kbpf_vlog(env, "%s%u", k ? "+" : " ", env->subprog[k].stack_depth);
+		kbpf_vlog(env, "\n");
+		if (attr->subprogs)
+			memcpy(attr->subprogs, env->subprog,
+			       sizeof(*env->subprog) * env->subprog_cnt);
+		attr->subprog_cnt = env->subprog_cnt;
 	}
 
 	attr->insn_processed = env->insn_processed;
-	attr->stack_depth = env->stack_depth;
+	attr->stack_depth = env->subprog[0].stack_depth;
 	attr->log_truncated = env->log_truncated;
 	attr->log_used = env->log_buf ? env->log_len + 1 : 0;
 	/* As Linux 6.1: a truncated log turns any result into -ENOSPC. */

@@ -27,6 +27,7 @@ struct kbpf_reg {
 	u64 val;
 	s32 off;			/* pointer: constant offset */
 	u32 id;				/* OR_NULL: copies share it */
+	u32 frameno;			/* PTR_TO_STACK: whose frame */
 	const struct kbpf_map_desc *map;
 };
 
@@ -39,11 +40,19 @@ enum kbpf_slot_type {
 
 #define KBPF_STACK_SLOTS	(KBPF_STACK_SIZE / 8)
 
-struct kbpf_state {
-	u32 insn_idx;
+/* One function activation: its registers and its stack. */
+struct kbpf_frame {
 	struct kbpf_reg regs[MAX_BPF_REG];
 	u8 stack_type[KBPF_STACK_SIZE];			/* by byte, [0] is fp-512 */
 	struct kbpf_reg spill[KBPF_STACK_SLOTS];	/* by 8-byte slot */
+	u32 callsite;					/* insn that called us */
+	u32 subprog;
+};
+
+struct kbpf_state {
+	u32 insn_idx;
+	u32 curframe;
+	struct kbpf_frame *frame[KBPF_MAX_CALL_FRAMES];
 };
 
 /* Per-instruction facts gathered by the passes. */
@@ -51,6 +60,7 @@ struct kbpf_insn_aux {
 	const struct kbpf_map_desc *map;	/* ld_imm64 map fd target */
 	bool seen;				/* reached by the walk */
 	bool ld_imm64_tail;			/* second half of an ld_imm64 */
+	u16 subprog;				/* function it belongs to */
 };
 
 struct kbpf_venv {
@@ -69,8 +79,21 @@ struct kbpf_venv {
 	u32 pending_cnt;
 	u32 id_gen;
 	u32 insn_processed;
-	u32 stack_depth;
+	/* functions */
+	u32 subprog_cnt;
+	struct kbpf_subprog subprog[KBPF_MAX_SUBPROGS + 1];	/* + end sentinel */
 };
+
+/* The frame executing now, and its registers. */
+static inline struct kbpf_frame *kbpf_cur_frame(struct kbpf_venv *env)
+{
+	return env->cur->frame[env->cur->curframe];
+}
+
+static inline struct kbpf_reg *kbpf_cur_regs(struct kbpf_venv *env)
+{
+	return kbpf_cur_frame(env)->regs;
+}
 
 /* log.c */
 __printf(2, 3) void kbpf_vlog(struct kbpf_venv *env, const char *fmt, ...);
@@ -78,6 +101,10 @@ const char *kbpf_reg_type_name(u8 type);
 
 /* decode.c: syntax of every instruction, ld_imm64 pairs, map fds. */
 int kbpf_decode(struct kbpf_venv *env);
+/* subprog.c: function boundaries, calls, combined stack depth. */
+int kbpf_find_subprogs(struct kbpf_venv *env);
+int kbpf_check_stack_chains(struct kbpf_venv *env);
+void kbpf_note_stack_depth(struct kbpf_venv *env, u32 frameno, s32 off);
 /* cfg.c: jump targets, fall-off, unreachable instructions. */
 int kbpf_check_cfg(struct kbpf_venv *env);
 /* ctx.c: may the program access [off, off + size) of its context? */
@@ -86,10 +113,14 @@ int kbpf_check_ctx_access(struct kbpf_venv *env, u32 prog_type, s32 off, u32 siz
 /* mem.c: loads and stores through a pointer register. */
 int kbpf_check_mem(struct kbpf_venv *env, u32 regno, s32 off, u32 size, bool write,
 		   const struct kbpf_reg *value, struct kbpf_reg *loaded);
-int kbpf_check_stack_read_range(struct kbpf_venv *env, s32 off, u32 size,
+int kbpf_check_stack_read_range(struct kbpf_venv *env, u32 frameno, s32 off, u32 size,
 				const char *what);
 /* state.c */
+struct kbpf_state *kbpf_state_new(void);
 struct kbpf_state *kbpf_state_dup(const struct kbpf_state *s);
+void kbpf_state_free(struct kbpf_state *s);
+int kbpf_push_frame(struct kbpf_state *s);
+void kbpf_pop_frame(struct kbpf_state *s);
 int kbpf_push_state(struct kbpf_venv *env, struct kbpf_state *s);
 struct kbpf_state *kbpf_pop_state(struct kbpf_venv *env);
 void kbpf_free_pending(struct kbpf_venv *env);

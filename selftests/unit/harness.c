@@ -174,6 +174,12 @@ int kt_map_from_fd(void *priv, s32 fd, const struct kbpf_map_desc **map)
 
 int kt_verify(struct bpf_insn *insns, u32 cnt, char *logbuf, u32 logsize)
 {
+	return kt_verify_subprogs(insns, cnt, logbuf, logsize, NULL, NULL);
+}
+
+int kt_verify_subprogs(struct bpf_insn *insns, u32 cnt, char *logbuf, u32 logsize,
+		       struct kbpf_subprog *subs, u32 *sub_cnt)
+{
 	struct kbpf_verify_attr attr = {
 		.insns = insns,
 		.insn_cnt = cnt,
@@ -185,7 +191,14 @@ int kt_verify(struct bpf_insn *insns, u32 cnt, char *logbuf, u32 logsize)
 		.log_buf = logbuf,
 		.log_size = logbuf ? logsize : 0,
 		.map_from_fd = kt_map_from_fd,
+		.subprogs = subs,
 	};
+	int err;
 
-	return kbpf_verify(&attr);
+	if (logbuf)
+		logbuf[0] = '\0';
+	err = kbpf_verify(&attr);
+	if (sub_cnt)
+		*sub_cnt = attr.subprog_cnt;
+	return err;
 }

@@ -37,5 +37,8 @@ extern kbpf_helper_fn kt_helpers[KBPF_FUNC_MAX];
 
 /* Verify insns as a CAP_BPF socket filter; log goes to logbuf if non-NULL. */
 int kt_verify(struct bpf_insn *insns, u32 cnt, char *logbuf, u32 logsize);
+/* The same, also returning the program's functions (subs: KBPF_MAX_SUBPROGS). */
+int kt_verify_subprogs(struct bpf_insn *insns, u32 cnt, char *logbuf, u32 logsize,
+		       struct kbpf_subprog *subs, u32 *sub_cnt);
 
 #endif

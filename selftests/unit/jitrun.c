@@ -3,20 +3,18 @@
 #include <sys/mman.h>
 #include "jitrun.h"
 
-int kt_jit_load(struct kt_jit *j, const struct bpf_insn *insns, u32 cnt, u32 stack_depth,
-		bool blind, u32 seed)
+int kt_jit_load_subprogs(struct kt_jit *j, const struct bpf_insn *insns, u32 cnt,
+			 const struct kbpf_subprog *subs, u32 sub_cnt, bool blind, u32 seed)
 {
 	struct kbpf_jit_attr attr = {
-		.insns = insns, .insn_cnt = cnt, .stack_depth = stack_depth,
+		.insns = insns, .insn_cnt = cnt, .subprogs = subs, .subprog_cnt = sub_cnt,
 		.helpers = kt_helpers, .far_calls = true, .blind = blind, .blind_seed = seed,
 	};
-	u32 *addrs = calloc(cnt, sizeof(*addrs));
+	struct kbpf_jit_layout *layout = NULL;
 	int err;
 
 	memset(j, 0, sizeof(*j));
-	if (!addrs)
-		return -ENOMEM;
-	err = kbpf_jit_size(&attr, addrs, &j->len);
+	err = kbpf_jit_size(&attr, &layout, &j->len);
 	if (err)
 		goto out;
 	j->mem = mmap(NULL, j->len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -25,7 +23,7 @@ int kt_jit_load(struct kt_jit *j, const struct bpf_insn *insns, u32 cnt, u32 sta
 		err = -ENOMEM;
 		goto out;
 	}
-	err = kbpf_jit_emit(&attr, addrs, j->mem, j->len);
+	err = kbpf_jit_emit(&attr, layout, j->mem, j->len);
 	if (!err && mprotect(j->mem, j->len, PROT_READ | PROT_EXEC))
 		err = -errno;
 	if (err) {
@@ -35,8 +33,16 @@ int kt_jit_load(struct kt_jit *j, const struct bpf_insn *insns, u32 cnt, u32 sta
 	}
 	j->fn = (kbpf_jited_fn)j->mem;
 out:
-	free(addrs);
+	kbpf_jit_layout_free(layout);
 	return err;
+}
+
+int kt_jit_load(struct kt_jit *j, const struct bpf_insn *insns, u32 cnt, u32 stack_depth,
+		bool blind, u32 seed)
+{
+	struct kbpf_subprog sub = { .start = 0, .stack_depth = stack_depth };
+
+	return kt_jit_load_subprogs(j, insns, cnt, &sub, 1, blind, seed);
 }
 
 void kt_jit_unload(struct kt_jit *j)

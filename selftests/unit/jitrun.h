@@ -14,6 +14,9 @@ struct kt_jit {
 /* JIT a verified program into executable memory. */
 int kt_jit_load(struct kt_jit *j, const struct bpf_insn *insns, u32 cnt, u32 stack_depth,
 		bool blind, u32 seed);
+/* The same for a program with bpf-to-bpf calls, with the verifier's functions. */
+int kt_jit_load_subprogs(struct kt_jit *j, const struct bpf_insn *insns, u32 cnt,
+			 const struct kbpf_subprog *subs, u32 sub_cnt, bool blind, u32 seed);
 void kt_jit_unload(struct kt_jit *j);
 
 #endif

@@ -4,6 +4,7 @@
 
 #define MAX_UNIT	16
 #define MAX_UNITS	256
+#define MAX_FUNCS	3
 #define MAX_JUMPS	6	/* unknown branches: at most 2^6 paths to verify */
 #define STACK_BYTES	64	/* fp-64 .. fp-1: scratch memory, all initialised */
 #define KEY_OFF		(-72)	/* map key slot */
@@ -45,6 +46,8 @@ struct unit {
 	struct bpf_insn insn[MAX_UNIT];
 	u32 n;
 	u32 skip_units;		/* >0: a conditional jump over that many units */
+	u32 call_fn;		/* >0: starts with a bpf-to-bpf call to that function */
+	bool fn_start;		/* first unit of a function */
 };
 
 static void put(struct unit *u, struct bpf_insn insn)
@@ -172,59 +175,104 @@ static void gen_jump(struct kt_rng *r, struct unit *u, u32 units_left)
 	u->skip_units = 1 + rnd(r, min(units_left, 3u));
 }
 
+/* A bpf-to-bpf call to function fn (resolved at layout), then fresh args. */
+static void gen_pseudo_call(struct kt_rng *r, struct unit *u, u32 fn)
+{
+	u->call_fn = fn;
+	put(u, KI_RAW(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 0));
+	reinit_args(r, u);
+}
+
+/* Function fn's units: prelude, body, exit. Returns the new unit count. */
+static u32 gen_function(struct kt_rng *r, struct unit *us, u32 nu, u32 fn, u32 nfn,
+			u32 units, u32 *jumps)
+{
+	u32 i, first = nu;
+	s32 off;
+
+	if (fn == 0) {
+		/* Unknown scalars from the context, known ones, the stack. */
+		put(&us[nu], KI_LDX_MEM(BPF_W, BPF_REG_6, BPF_REG_1, offsetof(struct __sk_buff, len)));
+		put(&us[nu], KI_LDX_MEM(BPF_W, BPF_REG_7, BPF_REG_1, offsetof(struct __sk_buff, mark)));
+		put(&us[nu], KI_LDX_MEM(BPF_W, BPF_REG_8, BPF_REG_1, offsetof(struct __sk_buff, cb[0])));
+		put(&us[nu], KI_LDX_MEM(BPF_W, BPF_REG_9, BPF_REG_1,
+					offsetof(struct __sk_buff, priority)));
+		put2(&us[nu], KI_LD_IMM64(BPF_REG_0, kt_rand(r)));
+		reinit_args(r, &us[nu]);
+	} else {
+		/* A callee has R1-R5 as arguments; it sets up the rest itself. */
+		u8 reg;
+
+		put(&us[nu], KI_MOV64_IMM(BPF_REG_0, (s32)edge_value(r)));
+		for (reg = BPF_REG_6; reg <= BPF_REG_9; reg++)
+			put(&us[nu], KI_MOV64_REG(reg, (u8)(BPF_REG_1 + rnd(r, 5))));
+	}
+	nu++;
+	for (off = -8; off >= -STACK_BYTES; off -= 8)
+		put(&us[nu], KI_ST_MEM(BPF_DW, BPF_REG_10, (s16)off, (s32)edge_value(r)));
+	nu++;
+	/* Every function is called at least once, so none is unreachable. */
+	if (fn + 1 < nfn)
+		gen_pseudo_call(r, &us[nu++], fn + 1);
+	for (i = 0; i < units; i++) {
+		struct unit *u = &us[nu++];
+		u32 kind = rnd(r, 21);
+
+		if (kind < 11)
+			gen_alu(r, u);
+		else if (kind < 16)
+			gen_mem(r, u);
+		else if (kind < 18 && *jumps < MAX_JUMPS && i + 1 < units)
+			gen_jump(r, u, units - i - 1), (*jumps)++;
+		else if (kind < 20)
+			gen_call(r, u, *jumps < MAX_JUMPS), (*jumps)++;
+		else if (fn + 1 < nfn && *jumps < MAX_JUMPS)
+			/* a second call re-walks the callee: count it as branching */
+			gen_pseudo_call(r, u, fn + 1 + rnd(r, nfn - fn - 1)), *jumps += 2;
+		if (!u->n)
+			gen_alu(r, u);
+	}
+	put(&us[nu++], KI_EXIT());
+	us[first].fn_start = true;
+	return nu;
+}
+
 u32 kt_progen(u64 seed, u32 units, struct bpf_insn *out, u32 max)
 {
-	static struct unit us[MAX_UNITS + 2];
+	static struct unit us[MAX_UNITS + 5 * MAX_FUNCS];
 	struct kt_rng r = { seed };
-	u32 nu = 0, i, n = 0, jumps = 0;
-	s32 off;
+	u32 fn_start[MAX_FUNCS], nfn, fn, nu = 0, i, n = 0, jumps = 0, cur_fn = 0;
 
 	if (units > MAX_UNITS)
 		units = MAX_UNITS;
-	/* Prelude: unknown scalars from the context, known ones, the stack. */
 	memset(us, 0, sizeof(us));
-	put(&us[0], KI_LDX_MEM(BPF_W, BPF_REG_6, BPF_REG_1, offsetof(struct __sk_buff, len)));
-	put(&us[0], KI_LDX_MEM(BPF_W, BPF_REG_7, BPF_REG_1, offsetof(struct __sk_buff, mark)));
-	put(&us[0], KI_LDX_MEM(BPF_W, BPF_REG_8, BPF_REG_1, offsetof(struct __sk_buff, cb[0])));
-	put(&us[0], KI_LDX_MEM(BPF_W, BPF_REG_9, BPF_REG_1, offsetof(struct __sk_buff, priority)));
-	put2(&us[0], KI_LD_IMM64(BPF_REG_0, kt_rand(&r)));
-	reinit_args(&r, &us[0]);
-	nu = 1;
-	for (off = -8; off >= -STACK_BYTES; off -= 8)
-		put(&us[1], KI_ST_MEM(BPF_DW, BPF_REG_10, (s16)off, (s32)edge_value(&r)));
-	nu = 2;
-	for (i = 0; i < units; i++) {
-		struct unit *u = &us[nu++];
-		u32 kind = rnd(&r, 20);
+	nfn = 1 + rnd(&r, MAX_FUNCS);
+	for (fn = 0; fn < nfn; fn++)
+		nu = gen_function(&r, us, nu, fn, nfn, fn ? units / 4 : units, &jumps);
 
-		if (kind < 11)
-			gen_alu(&r, u);
-		else if (kind < 16)
-			gen_mem(&r, u);
-		else if (kind < 18 && jumps < MAX_JUMPS && i + 1 < units)
-			gen_jump(&r, u, units - i - 1), jumps++;
-		else if (kind < 20)
-			gen_call(&r, u, jumps < MAX_JUMPS), jumps++;
-		else
-			gen_alu(&r, u);
-		if (!u->n)
-			gen_alu(&r, u);
-	}
-	put(&us[nu++], KI_EXIT());
-
-	/* Lay out, resolving jumps over whole units. */
+	/* Lay out; jumps skip whole units and never leave their function. */
 	for (i = 0; i < nu; i++) {
 		if (n + us[i].n > max)
 			return 0;
+		if (us[i].fn_start)
+			fn_start[cur_fn++] = n;
 		memcpy(&out[n], us[i].insn, us[i].n * sizeof(struct bpf_insn));
 		n += us[i].n;
 		if (us[i].skip_units) {
 			u32 k, skip = 0;
 
-			for (k = i + 1; k <= i + us[i].skip_units && k < nu - 1; k++)
+			/* stop before the function's exit unit */
+			for (k = i + 1; k <= i + us[i].skip_units &&
+			     !(us[k].n == 1 && us[k].insn[0].code == (BPF_JMP | BPF_EXIT)); k++)
 				skip += us[k].n;
 			out[n - 1].off = (s16)skip;
 		}
+	}
+	/* Resolve bpf-to-bpf calls now that every function has its place. */
+	for (i = 0, n = 0; i < nu; i++) {
+		if (us[i].call_fn)
+			out[n].imm = (s32)fn_start[us[i].call_fn] - (s32)(n + 1);
+		n += us[i].n;
 	}
 	return n;
 }

@@ -35,9 +35,10 @@ static void run_one(struct bpf_insn *prog, u32 n, kbpf_jited_fn fn, struct outco
 static int diff_one(u64 seed)
 {
 	static struct bpf_insn prog[KT_PROGEN_MAX_INSNS];
+	static struct kbpf_subprog subs[KBPF_MAX_SUBPROGS];
 	struct kbpf_verify_attr va = {
 		.prog_type = BPF_PROG_TYPE_SOCKET_FILTER, .bpf_capable = true,
-		.map_from_fd = kt_map_from_fd,
+		.map_from_fd = kt_map_from_fd, .subprogs = subs,
 	};
 	struct outcome a, b, c;
 	struct kt_jit j, jb;
@@ -55,9 +56,9 @@ static int diff_one(u64 seed)
 	err = kbpf_verify(&va);
 	KT_EXPECT(!err, "seed %llu: verifier rejected a valid program (%d): %s",
 		  (unsigned long long)seed, err, log);
-	err = kt_jit_load(&j, prog, n, va.stack_depth, false, 0);
+	err = kt_jit_load_subprogs(&j, prog, n, subs, va.subprog_cnt, false, 0);
 	KT_EXPECT(!err, "seed %llu: jit failed (%d)", (unsigned long long)seed, err);
-	err = kt_jit_load(&jb, prog, n, va.stack_depth, true, (u32)seed);
+	err = kt_jit_load_subprogs(&jb, prog, n, subs, va.subprog_cnt, true, (u32)seed);
 	KT_EXPECT(!err, "seed %llu: blinded jit failed (%d)", (unsigned long long)seed, err);
 	run_one(prog, n, NULL, &a, seed);
 	run_one(prog, n, j.fn, &b, seed);

@@ -4,7 +4,7 @@
  * (0 = accepted) and, where it matters, a fragment the log must contain.
  * Accepted programs with an expected result are also run.
  */
-#include "harness.h"
+#include "jitrun.h"
 #include "kbpf_insn.h"
 
 #define R0 BPF_REG_0
@@ -30,6 +30,7 @@ struct vcase {
 #define C(n, e, l, ...) { .name = n, .err = (e), .log = (l), .insns = { __VA_ARGS__ } }
 #define RUN(n, want, ...) { .name = n, .run = true, .r0 = (want), .insns = { __VA_ARGS__ } }
 #define RAW KI_RAW
+#define PCALL(off) KI_RAW(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, off)
 
 /* r2 = fp - 4 holding key 0, r1 = map fd: the usual lookup preamble. */
 #define LOOKUP(fd) \
@@ -83,8 +84,30 @@ static const struct vcase cases[] = {
 	  RAW(BPF_JMP | BPF_EXIT, 1, 0, 0, 0)),
 	C("jmp_k_reserved_src", -EINVAL, "reserved", KI_MOV64_IMM(R0, 0),
 	  RAW(BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0, 0), KI_EXIT()),
-	C("bpf2bpf_call_not_yet", -EINVAL, "bpf-to-bpf", RAW(BPF_JMP | BPF_CALL, 0, 1, 0, 1),
-	  KI_EXIT(), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	/* bpf-to-bpf calls */
+	C("call_out_of_range", -EINVAL, "invalid destination", KI_MOV64_IMM(R0, 0),
+	  PCALL(5), KI_EXIT()),
+	C("call_into_ld_imm64", -EINVAL, "invalid destination", PCALL(2), KI_EXIT(),
+	  KI_LD_IMM64(R0, 1), KI_EXIT()),
+	C("jump_across_functions", -EINVAL, "jump out of range", KI_MOV64_IMM(R0, 0),
+	  PCALL(2), KI_JA(1), KI_EXIT(), KI_MOV64_IMM(R0, 1), KI_EXIT()),
+	C("function_falls_into_next", -EINVAL, "last insn", KI_MOV64_IMM(R0, 0), PCALL(1),
+	  KI_EXIT(), KI_MOV64_IMM(R0, 1), PCALL(1), KI_MOV64_IMM(R0, 2), KI_EXIT()),
+	C("recursion", -E2BIG, "too deep", KI_MOV64_IMM(R0, 0), PCALL(1), KI_EXIT(),
+	  PCALL(-1), KI_EXIT()),
+	C("callee_returns_own_stack", -EINVAL, "cannot return stack pointer", PCALL(2),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT(), KI_MOV64_REG(R0, R10), KI_EXIT()),
+	C("caller_args_scratched", -EACCES, "R2 !read_ok", KI_MOV64_IMM(R2, 1), PCALL(2),
+	  KI_MOV64_REG(R0, R2), KI_EXIT(), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("callee_sees_no_r6", -EACCES, "R6 !read_ok", KI_MOV64_IMM(R6, 1), PCALL(1),
+	  KI_EXIT(), KI_MOV64_REG(R0, R6), KI_EXIT()),
+	C("combined_stack_too_large", -EACCES, "combined stack size",
+	  KI_ST_MEM(BPF_DW, R10, -320, 0), PCALL(2), KI_MOV64_IMM(R0, 0), KI_EXIT(),
+	  KI_ST_MEM(BPF_DW, R10, -256, 0), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("callee_stack_into_caller_frame", -EACCES, "stack frame of the caller",
+	  KI_ST_MEM(BPF_DW, R10, -8, 0), KI_MOV64_REG(R1, R10), KI_ALU64_IMM(BPF_ADD, R1, -8),
+	  PCALL(2), KI_MOV64_IMM(R0, 0), KI_EXIT(),
+	  KI_MOV64_REG(R2, R10), KI_STX_MEM(BPF_DW, R1, R2, 0), KI_MOV64_IMM(R0, 0), KI_EXIT()),
 	C("unknown_helper", -EINVAL, "invalid func", KI_CALL(10000), KI_EXIT()),
 	/* control flow: -EINVAL */
 	C("jump_out_of_range", -EINVAL, "jump out of range", KI_MOV64_IMM(R0, 0),
@@ -202,6 +225,28 @@ static const struct vcase cases[] = {
 	RUN("ctx_cb_write_read", 77, KI_MOV64_IMM(R2, 77), KI_STX_MEM(BPF_W, R1, R2, 48 + 8),
 	  KI_LDX_MEM(BPF_W, R0, R1, 48 + 8), KI_EXIT()),
 	RUN("ctx_narrow_read_len", 0x34, KI_LDX_MEM(BPF_B, R0, R1, 0), KI_EXIT()),
+	RUN("call_doubles_arg", 10, KI_MOV64_IMM(R1, 5), PCALL(1), KI_EXIT(),
+	  KI_MOV64_REG(R0, R1), KI_ALU64_IMM(BPF_MUL, R0, 2), KI_EXIT()),
+	RUN("call_preserves_r6_to_r9", 8, KI_MOV64_IMM(R6, 7), KI_MOV64_IMM(R1, 1), PCALL(2),
+	  KI_ALU64_REG(BPF_ADD, R0, R6), KI_EXIT(),
+	  KI_MOV64_IMM(R6, 100), KI_MOV64_REG(R0, R1), KI_EXIT()),
+	RUN("call_reads_caller_stack", 33, KI_ST_MEM(BPF_DW, R10, -8, 33),
+	  KI_MOV64_REG(R1, R10), KI_ALU64_IMM(BPF_ADD, R1, -8), PCALL(1), KI_EXIT(),
+	  KI_ST_MEM(BPF_DW, R10, -8, 1), KI_LDX_MEM(BPF_DW, R0, R1, 0), KI_EXIT()),
+	RUN("call_writes_caller_stack", 44, KI_ST_MEM(BPF_DW, R10, -16, 0),
+	  KI_MOV64_REG(R1, R10), KI_ALU64_IMM(BPF_ADD, R1, -16), PCALL(2),
+	  KI_LDX_MEM(BPF_DW, R0, R10, -16), KI_EXIT(),
+	  KI_ST_MEM(BPF_DW, R10, -8, 1), KI_ST_MEM(BPF_DW, R1, 0, 44), KI_MOV64_IMM(R0, 0),
+	  KI_EXIT()),
+	RUN("call_nested_three", 7, KI_MOV64_IMM(R1, 1), PCALL(1), KI_EXIT(),
+	  KI_ALU64_IMM(BPF_ADD, R1, 2), PCALL(1), KI_EXIT(),
+	  KI_ST_MEM(BPF_DW, R10, -24, 4), KI_LDX_MEM(BPF_DW, R0, R10, -24),
+	  KI_ALU64_REG(BPF_ADD, R0, R1), KI_EXIT()),
+	RUN("call_twice_same_callee", 6, KI_MOV64_IMM(R1, 2), PCALL(5), KI_MOV64_REG(R6, R0),
+	  KI_MOV64_IMM(R1, 1), PCALL(2), KI_ALU64_REG(BPF_ADD, R0, R6), KI_EXIT(),
+	  KI_MOV64_REG(R0, R1), KI_ALU64_IMM(BPF_MUL, R0, 2), KI_EXIT()),
+	RUN("call_helper_in_callee", 99, PCALL(2), KI_MOV64_IMM(R0, 99), KI_EXIT(),
+	  LOOKUP(HASH_FD), KI_MOV64_IMM(R0, 0), KI_EXIT()),
 	RUN("bounded_loop_constant", 3, KI_MOV64_IMM(R0, 0), KI_ALU64_IMM(BPF_ADD, R0, 1),
 	  KI_JMP_IMM(BPF_JLT, R0, 3, -2), KI_EXIT()),
 };
@@ -220,22 +265,33 @@ static int run_case(const void *arg)
 {
 	const struct vcase *c = arg;
 	struct bpf_insn prog[MAXI];
+	struct kbpf_subprog subs[KBPF_MAX_SUBPROGS];
+	u32 sub_cnt = 0;
 	struct __sk_buff skb;
 	char log[8192];
 	u32 n = prog_len(c->insns);
 	int err;
 
 	memcpy(prog, c->insns, sizeof(prog));
-	err = kt_verify(prog, n, log, sizeof(log));
+	err = kt_verify_subprogs(prog, n, log, sizeof(log), subs, &sub_cnt);
 	KT_EXPECT(err == c->err, "verify = %d, want %d; log: %s", err, c->err, log);
 	KT_EXPECT(!c->log || strstr(log, c->log), "log lacks '%s': %s", c->log, log);
 	if (c->run) {
+		struct kt_jit j;
 		u64 r0;
 
 		memset(&skb, 0, sizeof(skb));
 		skb.len = 0x1234;
 		r0 = kbpf_interp_run(prog, kt_helpers, &skb);
-		KT_EXPECT(r0 == c->r0, "r0 = %llu, want %llu", (unsigned long long)r0,
+		KT_EXPECT(r0 == c->r0, "interp r0 = %llu, want %llu", (unsigned long long)r0,
+			  (unsigned long long)c->r0);
+		err = kt_jit_load_subprogs(&j, prog, n, subs, sub_cnt, false, 0);
+		KT_EXPECT(!err, "jit failed (%d)", err);
+		memset(&skb, 0, sizeof(skb));
+		skb.len = 0x1234;
+		r0 = j.fn(&skb);
+		kt_jit_unload(&j);
+		KT_EXPECT(r0 == c->r0, "jit r0 = %llu, want %llu", (unsigned long long)r0,
 			  (unsigned long long)c->r0);
 	}
 	return 0;
