@@ -508,9 +508,9 @@ static int kbpf_walk(struct kbpf_venv *env)
 				  env->insn_processed - 1);
 			return -E2BIG;
 		}
-		if (env->attr->log_level > 1)
-			kbpf_vlog(env, "%u: (%02x) r%u r%u off=%d imm=%d\n", idx, insn->code,
-				  insn->dst_reg, insn->src_reg, insn->off, insn->imm);
+		/* Like Linux: level 1 lists every instruction as it is walked. */
+		if (env->attr->log_level)
+			kbpf_disasm(env, idx);
 		if ((env->insn_processed & 0xffff) == 0)
 			kbpf_cond_resched();
 

@@ -98,6 +98,8 @@ static inline struct kbpf_reg *kbpf_cur_regs(struct kbpf_venv *env)
 /* log.c */
 __printf(2, 3) void kbpf_vlog(struct kbpf_venv *env, const char *fmt, ...);
 const char *kbpf_reg_type_name(u8 type);
+/* disasm.c: "idx: (code) text" for insn idx, in the kernel's notation. */
+void kbpf_disasm(struct kbpf_venv *env, u32 idx);
 
 /* decode.c: syntax of every instruction, ld_imm64 pairs, map fds. */
 int kbpf_decode(struct kbpf_venv *env);

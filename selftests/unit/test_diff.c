@@ -50,10 +50,15 @@ static int diff_one(u64 seed)
 	KT_EXPECT(n, "seed %llu: generator overflow", (unsigned long long)seed);
 	va.insns = prog;
 	va.insn_cnt = n;
-	va.log_level = 1;
-	va.log_buf = log;
-	va.log_size = sizeof(log);
 	err = kbpf_verify(&va);
+	if (err) {
+		/* again with a log, for the report (the tail is what matters) */
+		n = kt_progen(seed, 8 + (u32)(seed % 64), prog, KT_PROGEN_MAX_INSNS);
+		va.log_level = 1;
+		va.log_buf = log;
+		va.log_size = sizeof(log);
+		kbpf_verify(&va);
+	}
 	KT_EXPECT(!err, "seed %llu: verifier rejected a valid program (%d): %s",
 		  (unsigned long long)seed, err, log);
 	err = kt_jit_load_subprogs(&j, prog, n, subs, va.subprog_cnt, false, 0);

@@ -189,15 +189,17 @@ static const struct vcase cases[] = {
 	  KI_ATOMIC(BPF_W, BPF_ADD, R1, R2, 48), KI_MOV64_IMM(R0, 0), KI_EXIT()),
 	C("st_into_ctx", -EACCES, "BPF_ST stores into R1 ctx", KI_ST_MEM(BPF_W, R1, 48, 1),
 	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
-	C("infinite_loop_budget", -E2BIG, "too large", KI_MOV64_IMM(R0, 0),
+	C("infinite_loop_budget", -E2BIG, NULL, KI_MOV64_IMM(R0, 0),
 	  KI_JMP_IMM(BPF_JEQ, R0, 0, -2), KI_EXIT()),
 	C("helper_value_uninit", -EACCES, "invalid read from stack",
 	  KI_ST_MEM(BPF_W, R10, -4, 0), KI_MOV64_REG(R2, R10), KI_ALU64_IMM(BPF_ADD, R2, -4),
 	  KI_MOV64_REG(R3, R10), KI_ALU64_IMM(BPF_ADD, R3, -16), KI_LD_MAP_FD(R1, HASH_FD),
 	  KI_MOV64_IMM(R4, 0), KI_CALL(BPF_FUNC_map_update_elem), KI_EXIT()),
-	C("unbounded_loop_budget", -E2BIG, "too large", KI_LDX_MEM(BPF_W, R0, R1, 0),
+	C("unbounded_loop_budget", -E2BIG, NULL, KI_LDX_MEM(BPF_W, R0, R1, 0),
 	  KI_ALU64_IMM(BPF_ADD, R0, 1), KI_JMP_IMM(BPF_JNE, R0, 0, -2), KI_EXIT()),
 	/* accepted, and run */
+	C("log_lists_insns", -EACCES, "0: (bf) r0 = r2\nR2 !read_ok", KI_MOV64_REG(R0, R2),
+	  KI_EXIT()),
 	RUN("ret_1", 1, KI_MOV64_IMM(R0, 1), KI_EXIT()),
 	RUN("known_branch_prunes_bad_arm", 7, KI_MOV64_IMM(R1, 3),
 	  KI_JMP_IMM(BPF_JEQ, R1, 3, 1), KI_MOV64_REG(R0, R2), KI_MOV64_IMM(R0, 7), KI_EXIT()),
@@ -273,7 +275,10 @@ static int run_case(const void *arg)
 	int err;
 
 	memcpy(prog, c->insns, sizeof(prog));
-	err = kt_verify_subprogs(prog, n, log, sizeof(log), subs, &sub_cnt);
+	/* Cases that only check errno run without a log: a 1M-insn walk would fill it. */
+	err = kt_verify_subprogs(prog, n, c->log ? log : NULL, sizeof(log), subs, &sub_cnt);
+	if (!c->log)
+		strcpy(log, "(no log)");
 	KT_EXPECT(err == c->err, "verify = %d, want %d; log: %s", err, c->err, log);
 	KT_EXPECT(!c->log || strstr(log, c->log), "log lacks '%s': %s", c->log, log);
 	if (c->run) {
