@@ -30,6 +30,11 @@
 #define KBPF_MAX_SUBPROGS		256
 /* Nested bpf-to-bpf calls, the main function included (Linux: MAX_CALL_FRAMES). */
 #define KBPF_MAX_CALL_FRAMES		8
+/* log_level bits, as Linux 6.1 (not in the uapi header). */
+#define KBPF_LOG_LEVEL1			1	/* each instruction as walked */
+#define KBPF_LOG_LEVEL2			2	/* more detail */
+#define KBPF_LOG_STATS			4	/* summary statistics */
+#define KBPF_LOG_MASK			7
 /* Helper ids we know of (enum bpf_func_id of Linux 6.1). */
 #define KBPF_FUNC_MAX			__BPF_FUNC_MAX_ID
 

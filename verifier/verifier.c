@@ -81,10 +81,15 @@ int kbpf_verify(struct kbpf_verify_attr *attr)
 		u32 k;
 
 		kbpf_fixups(env);
-		kbpf_vlog(env, "processed %u insns, stack depth", env->insn_processed);
-		for (k = 0; k < env->subprog_cnt; k++)
-			kbpf_vlog(env, "%s%u", k ? "+" : " ", env->subprog[k].stack_depth);
-		kbpf_vlog(env, "\n");
+		/* The kernel's summary lines, which loaders and veristat parse. */
+		if (attr->log_level & KBPF_LOG_STATS) {
+			kbpf_vlog(env, "stack depth ");
+			for (k = 0; k < env->subprog_cnt; k++)
+				kbpf_vlog(env, "%s%u", k ? "+" : "", env->subprog[k].stack_depth);
+			kbpf_vlog(env, "\n");
+		}
+		kbpf_vlog(env, "processed %u insns (limit %u) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0\n",
+			  env->insn_processed, KBPF_VERIFY_BUDGET);
 		if (attr->subprogs)
 			memcpy(attr->subprogs, env->subprog,
 			       sizeof(*env->subprog) * env->subprog_cnt);
