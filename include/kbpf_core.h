@@ -133,6 +133,30 @@ int kbpf_verify(struct kbpf_verify_attr *attr);
 /* ---- Execution -------------------------------------------------------- */
 
 /*
+ * The context of a socket filter. Programs get a pointer to skb, a real
+ * struct __sk_buff that kbpf fills; the packet pointers after it serve
+ * LD_ABS/LD_IND and are beyond what the verifier lets a program read.
+ */
+struct kbpf_skb_ctx {
+	struct __sk_buff skb;	/* first: the program's ctx points here */
+	const u8 *mac;		/* link-layer header (SKF_LL_OFF base) */
+	const u8 *net;		/* network header: LD_ABS offset 0, SKF_NET_OFF base */
+	u32 mac_len;		/* bytes from mac to net */
+	u32 net_len;		/* bytes from net to the end of the packet */
+};
+
+/* kbpf_ld_pkt() result when the bytes are not in the packet. */
+#define KBPF_LD_PKT_FAIL	(1ull << 63)
+
+/*
+ * BPF_LD | BPF_ABS / BPF_IND: size (1, 2 or 4) bytes at offset off of the
+ * packet, as a host-order number (the packet holds network order). Offsets
+ * from SKF_NET_OFF / SKF_LL_OFF reach the network / link-layer header.
+ * Returns KBPF_LD_PKT_FAIL when out of bounds: the program then returns 0.
+ */
+u64 kbpf_ld_pkt(const void *ctx, s32 off, u32 size);
+
+/*
  * Run a verified program in the interpreter. helpers has KBPF_FUNC_MAX
  * entries, indexed by helper id; the verifier only lets a program call ids
  * that kbpf_helper_proto() knows.

@@ -18,10 +18,12 @@
 #include <linux/vmalloc.h>
 #include <linux/bpf.h>
 #include <linux/filter.h>
+#include <linux/timekeeping.h>
 
 #define kbpf_zalloc(sz)		kvzalloc((sz), GFP_KERNEL_ACCOUNT)
 #define kbpf_free(p)		kvfree(p)
 #define kbpf_cond_resched()	cond_resched()
+#define kbpf_ktime_ns()		ktime_get_ns()
 
 #else /* userspace */
 #include <stdint.h>
@@ -51,6 +53,14 @@ typedef int64_t s64;
 #define kbpf_zalloc(sz)		calloc(1, (sz))
 #define kbpf_free(p)		free(p)
 #define kbpf_cond_resched()	do { } while (0)
+#include <time.h>
+static inline u64 kbpf_ktime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ull + (u64)ts.tv_nsec;
+}
 
 #ifndef __printf
 #define __printf(a, b)		__attribute__((format(printf, a, b)))

@@ -153,9 +153,19 @@ u64 kbpf_interp_run(const struct bpf_insn *insns, const kbpf_helper_fn *helpers,
 			}
 			break;
 		case BPF_LD:
-			/* Only ld_imm64 passes the verifier. */
-			*dst = (u32)insn[0].imm | ((u64)(u32)insn[1].imm << 32);
-			insn++;
+			if (BPF_MODE(code) == BPF_IMM) {
+				*dst = (u32)insn[0].imm | ((u64)(u32)insn[1].imm << 32);
+				insn++;
+				break;
+			}
+			/* LD_ABS / LD_IND: R6 is the context; a miss ends the program with 0. */
+			src = kbpf_ld_pkt((const void *)(uintptr_t)reg[BPF_REG_6],
+					  BPF_MODE(code) == BPF_IND ?
+					  (s32)(reg[insn->src_reg] + (s64)insn->imm) : insn->imm,
+					  size);
+			if (src & KBPF_LD_PKT_FAIL)
+				return 0;
+			reg[BPF_REG_0] = src;
 			break;
 		case BPF_LDX:
 			*dst = kbpf_load((const void *)(uintptr_t)(reg[insn->src_reg] + insn->off),

@@ -476,6 +476,59 @@ static void kbpf_jit_call(struct kbpf_jit_pass *p, u32 idx, const struct bpf_ins
 	kbpf_emit_u32(e, (u32)rel);
 }
 
+/* Call C function fn (rel32 in the module, movabs + call in userspace). */
+static void kbpf_jit_call_fn(struct kbpf_jit_pass *p, u64 fn)
+{
+	struct kbpf_emit *e = &p->e;
+	s64 rel;
+
+	if (p->attr->far_calls) {
+		kbpf_emit_u8(e, 0x48);			/* movabs rax, fn */
+		kbpf_emit_u8(e, 0xb8);
+		kbpf_emit_u64(e, fn);
+		kbpf_emit_u8(e, 0xff);			/* call *rax */
+		kbpf_emit_u8(e, 0xd0);
+		return;
+	}
+	kbpf_emit_u8(e, 0xe8);
+	rel = p->image ? (s64)(fn - (u64)(uintptr_t)(p->image + e->len + 4)) : 0;
+	if (rel < -0x80000000ll || rel > 0x7fffffffll) {
+		if (!e->err)
+			e->err = -ERANGE;
+		return;
+	}
+	kbpf_emit_u32(e, (u32)rel);
+}
+
+/*
+ * LD_ABS / LD_IND: r0 = kbpf_ld_pkt(R6, off, size); a miss returns 0 from
+ * the program. R1-R5 are dead here (the verifier cleared them).
+ */
+static void kbpf_jit_ld_pkt(struct kbpf_jit_pass *p, u32 idx, const struct bpf_insn *insn)
+{
+	struct kbpf_emit *e = &p->e;
+	s64 disp;
+
+	if (BPF_MODE(insn->code) == BPF_IND) {
+		kbpf_x86_mov_rr(e, true, AUX, kbpf_x86_reg[insn->src_reg]);
+		if (insn->imm)
+			kbpf_x86_alu_ri(e, X86_EXT_ADD, true, AUX, insn->imm);
+		kbpf_x86_mov_rr(e, false, X86_RSI, AUX);
+	} else {
+		kbpf_x86_mov_ri(e, false, X86_RSI, insn->imm);
+	}
+	kbpf_x86_mov_rr(e, true, X86_RDI, X86_RBX);
+	kbpf_x86_mov_ri(e, false, X86_RDX, (s32)kbpf_size_bytes(insn->code));
+	kbpf_jit_call_fn(p, (u64)(uintptr_t)kbpf_ld_pkt);
+	kbpf_x86_alu_rr(e, X86_OP_TEST, true, X86_RAX, X86_RAX);
+	/* jns over "xor eax, eax; jmp epilogue"; the jmp's size is kbpf_jit_jump's */
+	disp = (s64)p->prev->epi[p->sub] - p->prev->end[idx];
+	kbpf_emit_u8(e, 0x79);
+	kbpf_emit_u8(e, (u8)(2 + (disp >= -128 && disp <= 127 ? 2 : 5)));
+	kbpf_x86_alu_rr(e, X86_OP_XOR, false, X86_RAX, X86_RAX);
+	kbpf_jit_jump(p, CC_JMP, idx, p->prev->epi[p->sub]);
+}
+
 static void kbpf_jit_insn(struct kbpf_jit_pass *p, u32 idx)
 {
 	const struct bpf_insn *insn = &p->attr->insns[idx];
@@ -490,6 +543,11 @@ static void kbpf_jit_insn(struct kbpf_jit_pass *p, u32 idx)
 		return;
 	case BPF_LD: {
 		u64 v = (u32)insn[0].imm | ((u64)(u32)insn[1].imm << 32);
+
+		if (BPF_MODE(insn->code) != BPF_IMM) {
+			kbpf_jit_ld_pkt(p, idx, insn);
+			return;
+		}
 
 		if (p->attr->blind && !insn[0].src_reg) {
 			u64 key = ((u64)kbpf_blind_key(p->attr, idx) << 32) |

@@ -433,6 +433,46 @@ push:
 	return 0;
 }
 
+/*
+ * LD_ABS / LD_IND: packet loads through the context in R6. Like a helper
+ * call, they clobber R1-R5 and leave an unknown scalar in R0.
+ */
+static int kbpf_check_ld_abs(struct kbpf_venv *env, const struct bpf_insn *insn)
+{
+	struct kbpf_reg *regs = kbpf_cur_regs(env);
+	u32 i;
+	int err;
+
+	if (env->attr->prog_type != BPF_PROG_TYPE_SOCKET_FILTER) {
+		kbpf_vlog(env, "BPF_LD_[ABS|IND] instructions not allowed for this program type\n");
+		return -EINVAL;
+	}
+	if (env->subprog_cnt > 1) {
+		kbpf_vlog(env, "BPF_LD_[ABS|IND] instructions cannot be mixed with bpf-to-bpf calls\n");
+		return -EINVAL;
+	}
+	err = kbpf_check_read(env, BPF_REG_6);
+	if (err)
+		return err;
+	if (regs[BPF_REG_6].type != KBPF_PTR_TO_CTX || regs[BPF_REG_6].off) {
+		kbpf_vlog(env, "at the time of BPF_LD_ABS|IND R6 != pointer to skb\n");
+		return -EINVAL;
+	}
+	if (BPF_MODE(insn->code) == BPF_IND) {
+		err = kbpf_check_read(env, insn->src_reg);
+		if (err)
+			return err;
+		if (regs[insn->src_reg].type != KBPF_SCALAR) {
+			kbpf_vlog(env, "R%u pointer as LD_IND offset prohibited\n", insn->src_reg);
+			return -EACCES;
+		}
+	}
+	for (i = BPF_REG_1; i <= BPF_REG_5; i++)
+		memset(&regs[i], 0, sizeof(regs[i]));
+	kbpf_mark_unknown(&regs[BPF_REG_0]);
+	return 0;
+}
+
 /* A bpf-to-bpf call: a new frame gets R1-R5; the caller loses them. */
 static int kbpf_check_pseudo_call(struct kbpf_venv *env, u32 idx, u32 *next)
 {
@@ -497,7 +537,7 @@ static int kbpf_walk(struct kbpf_venv *env)
 	struct kbpf_state *st = env->cur;
 
 	for (;;) {
-		u32 idx = st->insn_idx, next = idx + 1;
+		u32 idx = st->insn_idx, next = idx + 1, mark;
 		struct kbpf_reg *regs = kbpf_cur_regs(env);
 		struct bpf_insn *insn = &env->insns[idx];
 		u8 class = BPF_CLASS(insn->code);
@@ -508,9 +548,17 @@ static int kbpf_walk(struct kbpf_venv *env)
 				  env->insn_processed - 1);
 			return -E2BIG;
 		}
-		/* Like Linux: level 1 lists every instruction as it is walked. */
-		if (env->attr->log_level)
+		/*
+		 * Like Linux: each instruction with the state before it. Level 1
+		 * rewinds these lines once the instruction verifies, so only the
+		 * path to an error stays; level 2 keeps everything.
+		 */
+		mark = env->log_len;
+		if (env->attr->log_level & (KBPF_LOG_LEVEL1 | KBPF_LOG_LEVEL2)) {
+			kbpf_vlog(env, "%u: ", idx);
+			kbpf_print_state(env);
 			kbpf_disasm(env, idx);
+		}
 		if ((env->insn_processed & 0xffff) == 0)
 			kbpf_cond_resched();
 
@@ -532,6 +580,10 @@ static int kbpf_walk(struct kbpf_venv *env)
 		case BPF_LD: {
 			struct kbpf_reg *dst = &regs[insn->dst_reg];
 
+			if (BPF_MODE(insn->code) != BPF_IMM) {
+				err = kbpf_check_ld_abs(env, insn);
+				break;
+			}
 			err = kbpf_check_write(env, insn->dst_reg);
 			if (err)
 				break;
@@ -572,11 +624,10 @@ static int kbpf_walk(struct kbpf_venv *env)
 			kbpf_vlog(env, "%u: unknown opcode %02x\n", idx, insn->code);
 			return -EINVAL;
 		}
-		if (err) {
-			kbpf_vlog(env, "processed %u insns, error at insn %u\n",
-				  env->insn_processed, idx);
+		if (err)
 			return err;
-		}
+		if (!(env->attr->log_level & KBPF_LOG_LEVEL2))
+			kbpf_vlog_rewind(env, mark);
 		st->insn_idx = next;
 	}
 }

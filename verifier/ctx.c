@@ -16,14 +16,29 @@ struct kbpf_ctx_field {
 #define SKB_FIELD(f, w) \
 	{ offsetof(struct __sk_buff, f), sizeof(((struct __sk_buff *)0)->f), w }
 
-/* struct __sk_buff fields a socket filter may touch in kbpf. */
+/*
+ * struct __sk_buff fields a socket filter may touch: those Linux 6.1 allows
+ * it (sk_filter_is_valid_access), less the socket pointer sk, which has no
+ * kbpf type yet. Only cb[] is writable.
+ */
 static const struct kbpf_ctx_field kbpf_skb_fields[] = {
 	SKB_FIELD(len, false),
 	SKB_FIELD(pkt_type, false),
 	SKB_FIELD(mark, false),
+	SKB_FIELD(queue_mapping, false),
 	SKB_FIELD(protocol, false),
+	SKB_FIELD(vlan_present, false),
+	SKB_FIELD(vlan_tci, false),
+	SKB_FIELD(vlan_proto, false),
 	SKB_FIELD(priority, false),
+	SKB_FIELD(ingress_ifindex, false),
+	SKB_FIELD(ifindex, false),
+	SKB_FIELD(tc_index, false),
 	SKB_FIELD(cb, true),		/* cb[0..4], 20 bytes */
+	SKB_FIELD(hash, false),
+	SKB_FIELD(napi_id, false),
+	SKB_FIELD(gso_segs, false),
+	SKB_FIELD(gso_size, false),
 };
 
 static int kbpf_check_fields(struct kbpf_venv *env, const struct kbpf_ctx_field *f,

@@ -141,8 +141,12 @@ static int kbpf_decode_one(struct kbpf_venv *env, u32 i, struct bpf_insn *insn)
 	case BPF_LD:
 		if (code == (BPF_LD | BPF_IMM | BPF_DW))
 			return kbpf_decode_ld_imm64(env, i, insn);
-		if (BPF_MODE(code) == BPF_ABS || BPF_MODE(code) == BPF_IND)
-			return KBPF_REJECT(env, "%u: BPF_LD_[ABS|IND] is not supported yet", i);
+		if (BPF_MODE(code) == BPF_ABS || BPF_MODE(code) == BPF_IND) {
+			if (insn->dst_reg || insn->off || BPF_SIZE(code) == BPF_DW ||
+			    (BPF_MODE(code) == BPF_ABS && insn->src_reg))
+				return KBPF_REJECT(env, "%u: BPF_LD_[ABS|IND] uses reserved fields", i);
+			return 0;
+		}
 		break;
 	case BPF_LDX:
 		if (BPF_MODE(code) != BPF_MEM || insn->imm)

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The verifier log, written into a caller-provided buffer. When the buffer
- * fills, the rest is dropped, the text stays NUL-terminated and the result
- * is marked truncated (bpf(2) then reports -ENOSPC).
+ * The verifier log, written into a caller-provided buffer, with Linux 6.1's
+ * rules: text past the end is dropped, the buffer stays NUL-terminated, and
+ * a log that reaches log_size - 1 bytes is "full", which bpf(2) reports as
+ * -ENOSPC whatever the verdict. Level 1 keeps only the path to an error:
+ * each instruction's lines are rewound once it verifies.
  */
 #include "verifier.h"
 
@@ -12,24 +14,98 @@ void kbpf_vlog(struct kbpf_venv *env, const char *fmt, ...)
 	va_list ap;
 	int n;
 
-	if (!env->log_buf || !env->log_size)
+	if (!env->log_buf || !env->log_size || env->log_len + 1 >= env->log_size)
 		return;
-	if (env->log_len + 1 >= env->log_size) {
-		env->log_truncated = true;
-		return;
-	}
 	room = env->log_size - env->log_len;
 	va_start(ap, fmt);
 	n = vsnprintf(env->log_buf + env->log_len, room, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return;
-	if ((u32)n >= room) {
-		env->log_len = env->log_size - 1;
-		env->log_truncated = true;
-	} else {
-		env->log_len += n;
+	env->log_len = (u32)n >= room ? env->log_size - 1 : env->log_len + n;
+}
+
+bool kbpf_vlog_full(const struct kbpf_venv *env)
+{
+	return env->log_buf && env->log_size && env->log_len + 1 >= env->log_size;
+}
+
+void kbpf_vlog_rewind(struct kbpf_venv *env, u32 pos)
+{
+	if (!env->log_buf || pos >= env->log_len)
+		return;
+	env->log_len = pos;
+	env->log_buf[pos] = '\0';
+}
+
+static void kbpf_print_reg(struct kbpf_venv *env, const struct kbpf_reg *r)
+{
+	const struct kbpf_map_desc *m = r->map;
+
+	switch (r->type) {
+	case KBPF_SCALAR:
+		if (r->known)
+			kbpf_vlog(env, "%lld", (long long)r->val);
+		else
+			kbpf_vlog(env, "scalar()");
+		return;
+	case KBPF_PTR_TO_CTX:
+		kbpf_vlog(env, "ctx(off=%d,imm=0)", r->off);
+		return;
+	case KBPF_PTR_TO_STACK:
+		kbpf_vlog(env, "fp%d", r->off);
+		return;
+	case KBPF_CONST_PTR_TO_MAP:
+		kbpf_vlog(env, "map_ptr(off=%d,ks=%u,vs=%u,imm=0)", r->off, m->key_size,
+			  m->value_size);
+		return;
+	case KBPF_PTR_TO_MAP_VALUE:
+		kbpf_vlog(env, "map_value(off=%d,ks=%u,vs=%u,imm=0)", r->off, m->key_size,
+			  m->value_size);
+		return;
+	case KBPF_PTR_TO_MAP_VALUE_OR_NULL:
+		kbpf_vlog(env, "map_value_or_null(id=%u,off=%d,ks=%u,vs=%u,imm=0)", r->id, r->off,
+			  m->key_size, m->value_size);
+		return;
 	}
+}
+
+/* The current frame as Linux prints it: "R1=ctx(off=0,imm=0) R10=fp0 fp-8=mmmmmmmm". */
+void kbpf_print_state(struct kbpf_venv *env)
+{
+	const struct kbpf_frame *f = env->cur->frame[env->cur->curframe];
+	const char *sep = "";
+	u32 i, slot;
+
+	if (env->cur->curframe)
+		kbpf_vlog(env, "frame%u: ", env->cur->curframe);
+	for (i = 0; i < MAX_BPF_REG; i++) {
+		if (f->regs[i].type == KBPF_NOT_INIT)
+			continue;
+		kbpf_vlog(env, "%sR%u=", sep, i);
+		kbpf_print_reg(env, &f->regs[i]);
+		sep = " ";
+	}
+	for (slot = KBPF_STACK_SLOTS; slot-- > 0;) {
+		const u8 *t = &f->stack_type[slot * 8];
+		s32 off = (s32)(slot * 8) - KBPF_STACK_SIZE;
+
+		if (t[0] == KBPF_STACK_SPILL) {
+			kbpf_vlog(env, "%sfp%d=", sep, off);
+			kbpf_print_reg(env, &f->spill[slot]);
+			sep = " ";
+			continue;
+		}
+		for (i = 0; i < 8 && t[i] == KBPF_STACK_INVALID; i++)
+			;
+		if (i == 8)
+			continue;
+		kbpf_vlog(env, "%sfp%d=", sep, off);
+		for (i = 0; i < 8; i++)
+			kbpf_vlog(env, "%c", t[7 - i] == KBPF_STACK_INVALID ? '?' : 'm');
+		sep = " ";
+	}
+	kbpf_vlog(env, "\n");
 }
 
 const char *kbpf_reg_type_name(u8 type)

@@ -36,6 +36,7 @@ static void kbpf_fixups(struct kbpf_venv *env)
 
 int kbpf_verify(struct kbpf_verify_attr *attr)
 {
+	u64 start = kbpf_ktime_ns();
 	struct kbpf_venv *env;
 	int err;
 
@@ -77,19 +78,21 @@ int kbpf_verify(struct kbpf_verify_attr *attr)
 		err = kbpf_do_check(env);
 	if (!err)
 		err = kbpf_check_stack_chains(env);
-	if (!err) {
+	/* The kernel's summary lines, which loaders and veristat parse. */
+	if (attr->log_level & KBPF_LOG_STATS) {
 		u32 k;
 
+		kbpf_vlog(env, "verification time %llu usec\n",
+			  (unsigned long long)(kbpf_ktime_ns() - start) / 1000);
+		kbpf_vlog(env, "stack depth ");
+		for (k = 0; k < env->subprog_cnt; k++)
+			kbpf_vlog(env, "%s%u", k ? "+" : "", env->subprog[k].stack_depth);
+		kbpf_vlog(env, "\n");
+	}
+	kbpf_vlog(env, "processed %u insns (limit %u) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0\n",
+		  env->insn_processed, KBPF_VERIFY_BUDGET);
+	if (!err) {
 		kbpf_fixups(env);
-		/* The kernel's summary lines, which loaders and veristat parse. */
-		if (attr->log_level & KBPF_LOG_STATS) {
-			kbpf_vlog(env, "stack depth ");
-			for (k = 0; k < env->subprog_cnt; k++)
-				kbpf_vlog(env, "%s%u", k ? "+" : "", env->subprog[k].stack_depth);
-			kbpf_vlog(env, "\n");
-		}
-		kbpf_vlog(env, "processed %u insns (limit %u) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0\n",
-			  env->insn_processed, KBPF_VERIFY_BUDGET);
 		if (attr->subprogs)
 			memcpy(attr->subprogs, env->subprog,
 			       sizeof(*env->subprog) * env->subprog_cnt);
@@ -98,10 +101,10 @@ int kbpf_verify(struct kbpf_verify_attr *attr)
 
 	attr->insn_processed = env->insn_processed;
 	attr->stack_depth = env->subprog[0].stack_depth;
-	attr->log_truncated = env->log_truncated;
+	attr->log_truncated = kbpf_vlog_full(env);
 	attr->log_used = env->log_buf ? env->log_len + 1 : 0;
-	/* As Linux 6.1: a truncated log turns any result into -ENOSPC. */
-	if (env->log_truncated)
+	/* As Linux 6.1: a full log turns any result into -ENOSPC. */
+	if (attr->log_truncated)
 		err = -ENOSPC;
 
 	kbpf_free(env->pending);

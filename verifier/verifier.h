@@ -72,7 +72,6 @@ struct kbpf_venv {
 	char *log_buf;
 	u32 log_size;
 	u32 log_len;
-	bool log_truncated;
 	/* walk */
 	struct kbpf_state *cur;
 	struct kbpf_state **pending;
@@ -98,6 +97,9 @@ static inline struct kbpf_reg *kbpf_cur_regs(struct kbpf_venv *env)
 /* log.c */
 __printf(2, 3) void kbpf_vlog(struct kbpf_venv *env, const char *fmt, ...);
 const char *kbpf_reg_type_name(u8 type);
+bool kbpf_vlog_full(const struct kbpf_venv *env);
+void kbpf_vlog_rewind(struct kbpf_venv *env, u32 pos);
+void kbpf_print_state(struct kbpf_venv *env);
 /* disasm.c: "idx: (code) text" for insn idx, in the kernel's notation. */
 void kbpf_disasm(struct kbpf_venv *env, u32 idx);
 

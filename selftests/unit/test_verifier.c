@@ -13,6 +13,7 @@
 #define R3 BPF_REG_3
 #define R4 BPF_REG_4
 #define R6 BPF_REG_6
+#define R7 BPF_REG_7
 #define R10 BPF_REG_10
 #define MAXI 24
 #define HASH_FD 3	/* fake fd: hash map, key 4, value 8 */
@@ -42,8 +43,22 @@ static const struct vcase cases[] = {
 	C("unknown_opcode", -EINVAL, "unknown opcode", RAW(BPF_LD | BPF_MEM | BPF_W, 0, 0, 0, 0),
 	  KI_EXIT()),
 	C("invalid_alu_op", -EINVAL, "invalid BPF_ALU opcode", RAW(0xff, 0, 0, 0, 0), KI_EXIT()),
-	C("ld_abs_not_supported_yet", -EINVAL, "ABS", RAW(BPF_LD | BPF_ABS | BPF_W, 0, 0, 0, 0),
+	C("ld_abs_needs_r6", -EACCES, "R6 !read_ok", RAW(BPF_LD | BPF_ABS | BPF_W, 0, 0, 0, 0),
 	  KI_EXIT()),
+	C("ld_abs_r6_not_ctx", -EINVAL, "R6 != pointer to skb", KI_MOV64_IMM(R6, 0),
+	  RAW(BPF_LD | BPF_ABS | BPF_W, 0, 0, 0, 0), KI_EXIT()),
+	C("ld_abs_dw", -EINVAL, "reserved", KI_MOV64_REG(R6, R1),
+	  RAW(BPF_LD | BPF_ABS | BPF_DW, 0, 0, 0, 0), KI_EXIT()),
+	C("ld_abs_src_reg", -EINVAL, "reserved", KI_MOV64_REG(R6, R1),
+	  RAW(BPF_LD | BPF_ABS | BPF_W, 0, 1, 0, 0), KI_EXIT()),
+	C("ld_abs_clobbers_r1", -EACCES, "R1 !read_ok", KI_MOV64_REG(R6, R1),
+	  RAW(BPF_LD | BPF_ABS | BPF_B, 0, 0, 0, 0), KI_MOV64_REG(R0, R1), KI_EXIT()),
+	C("ld_abs_with_calls", -EINVAL, "bpf-to-bpf", KI_MOV64_REG(R6, R1), PCALL(2),
+	  RAW(BPF_LD | BPF_ABS | BPF_B, 0, 0, 0, 0), KI_EXIT(), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("ctx_sk_pointer", -EACCES, "invalid bpf_context access",
+	  KI_LDX_MEM(BPF_DW, R0, R1, offsetof(struct __sk_buff, sk)), KI_EXIT()),
+	C("ctx_tstamp", -EACCES, "invalid bpf_context access",
+	  KI_LDX_MEM(BPF_DW, R0, R1, offsetof(struct __sk_buff, tstamp)), KI_EXIT()),
 	C("alu_reserved_off", -EINVAL, "reserved", RAW(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 1, 0),
 	  KI_EXIT()),
 	C("alu_x_reserved_imm", -EINVAL, "reserved", RAW(BPF_ALU64 | BPF_ADD | BPF_X, 0, 0, 0, 1),
@@ -138,7 +153,8 @@ static const struct vcase cases[] = {
 	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
 	C("deref_scalar", -EACCES, "invalid mem access 'scalar'", KI_MOV64_IMM(R1, 0),
 	  KI_LDX_MEM(BPF_DW, R0, R1, 0), KI_EXIT()),
-	C("ctx_bad_field", -EACCES, "invalid bpf_context access", KI_LDX_MEM(BPF_W, R0, R1, 4 * 9),
+	C("ctx_bad_field", -EACCES, "invalid bpf_context access",
+	  KI_LDX_MEM(BPF_W, R0, R1, offsetof(struct __sk_buff, tc_classid)),
 	  KI_EXIT()),
 	C("ctx_write_len", -EACCES, "BPF_ST stores into R1 ctx", KI_ST_MEM(BPF_W, R1, 0, 0),
 	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
@@ -199,6 +215,24 @@ static const struct vcase cases[] = {
 	  KI_ALU64_IMM(BPF_ADD, R0, 1), KI_JMP_IMM(BPF_JNE, R0, 0, -2), KI_EXIT()),
 	/* accepted, and run */
 	C("log_lists_insns", -EACCES, "0: (bf) r0 = r2\nR2 !read_ok", KI_MOV64_REG(R0, R2),
+	  KI_EXIT()),
+	RUN("ld_abs_b", 0x45, KI_MOV64_REG(R6, R1), RAW(BPF_LD | BPF_ABS | BPF_B, 0, 0, 0, 0),
+	  KI_EXIT()),
+	RUN("ld_abs_h_network_order", 0x4500, KI_MOV64_REG(R6, R1),
+	  RAW(BPF_LD | BPF_ABS | BPF_H, 0, 0, 0, 0), KI_EXIT()),
+	RUN("ld_abs_w", 0x01020304, KI_MOV64_REG(R6, R1), RAW(BPF_LD | BPF_ABS | BPF_W, 0, 0, 0, 16),
+	  KI_EXIT()),
+	RUN("ld_abs_oob_returns_0", 0, KI_MOV64_REG(R6, R1), KI_MOV64_IMM(R7, 5),
+	  RAW(BPF_LD | BPF_ABS | BPF_W, 0, 0, 0, 18), KI_MOV64_IMM(R0, 7), KI_EXIT()),
+	RUN("ld_ind", 0x0304, KI_MOV64_REG(R6, R1), KI_MOV64_IMM(R7, 10),
+	  RAW(BPF_LD | BPF_IND | BPF_H, 0, R7, 0, 8), KI_EXIT()),
+	RUN("ld_ind_negative_fails", 0, KI_MOV64_REG(R6, R1), KI_MOV64_IMM(R7, -1),
+	  RAW(BPF_LD | BPF_IND | BPF_B, 0, R7, 0, 0), KI_EXIT()),
+	RUN("ld_abs_skf_net_off", 0x45, KI_MOV64_REG(R6, R1),
+	  RAW(BPF_LD | BPF_ABS | BPF_B, 0, 0, 0, -0x100000), KI_EXIT()),
+	RUN("ld_abs_skf_ll_off_ethertype", 0x0800, KI_MOV64_REG(R6, R1),
+	  RAW(BPF_LD | BPF_ABS | BPF_H, 0, 0, 0, -0x200000 + 12), KI_EXIT()),
+	RUN("ctx_ifindex_read", 1, KI_LDX_MEM(BPF_W, R0, R1, offsetof(struct __sk_buff, ifindex)),
 	  KI_EXIT()),
 	RUN("ret_1", 1, KI_MOV64_IMM(R0, 1), KI_EXIT()),
 	RUN("known_branch_prunes_bad_arm", 7, KI_MOV64_IMM(R1, 3),
@@ -263,13 +297,30 @@ static u32 prog_len(const struct bpf_insn *insns)
 	return n;
 }
 
+/* The packet the run cases see: an Ethernet header, then 20 bytes of "IPv4". */
+static const u8 kt_frame[14 + 20] = {
+	0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 0x08, 0x00,
+	0x45, 0, 0, 20, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 1, 2, 3, 4,
+};
+
+static void kt_fill_ctx(struct kbpf_skb_ctx *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->skb.len = 0x1234;
+	c->skb.ifindex = 1;
+	c->mac = kt_frame;
+	c->mac_len = 14;
+	c->net = kt_frame + 14;
+	c->net_len = 20;
+}
+
 static int run_case(const void *arg)
 {
 	const struct vcase *c = arg;
 	struct bpf_insn prog[MAXI];
 	struct kbpf_subprog subs[KBPF_MAX_SUBPROGS];
 	u32 sub_cnt = 0;
-	struct __sk_buff skb;
+	struct kbpf_skb_ctx skb;
 	char log[8192];
 	u32 n = prog_len(c->insns);
 	int err;
@@ -285,15 +336,13 @@ static int run_case(const void *arg)
 		struct kt_jit j;
 		u64 r0;
 
-		memset(&skb, 0, sizeof(skb));
-		skb.len = 0x1234;
+		kt_fill_ctx(&skb);
 		r0 = kbpf_interp_run(prog, kt_helpers, &skb);
 		KT_EXPECT(r0 == c->r0, "interp r0 = %llu, want %llu", (unsigned long long)r0,
 			  (unsigned long long)c->r0);
 		err = kt_jit_load_subprogs(&j, prog, n, subs, sub_cnt, false, 0);
 		KT_EXPECT(!err, "jit failed (%d)", err);
-		memset(&skb, 0, sizeof(skb));
-		skb.len = 0x1234;
+		kt_fill_ctx(&skb);
 		r0 = j.fn(&skb);
 		kt_jit_unload(&j);
 		KT_EXPECT(r0 == c->r0, "jit r0 = %llu, want %llu", (unsigned long long)r0,

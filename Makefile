@@ -1,0 +1,113 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# kbpf top-level Makefile: entry points for building the module, the demo and
+# running the tests. The module itself is described by ./Kbuild.
+#
+#   make demo     build kbpf.ko and the demo loader, boot the VM, run the demo
+#   make check    unit tests (native) + in-VM suite; last line "N passed, N failed"
+#   make vm CMD='...' [SHARE=dir]   run CMD in the VM (kbpf.ko loaded)
+#   make vm-shell                   interactive shell in the VM
+#   make module   build kbpf.ko only
+#   make deps     install the Debian packages the above need (when missing)
+#   make clean
+
+ifneq ($(KERNELRELEASE),)
+# Kbuild reads ./Kbuild first; this is only reached if that file is missing.
+$(error ./Kbuild is missing: the module's build description lives there)
+else
+
+SHELL := /bin/bash
+
+# Debian packages needed to build and test. Checked with dpkg, installed only
+# when missing (apt-get update runs only if something must be installed).
+DEPS_PKGS := linux-image-amd64 linux-headers-amd64 qemu-system-x86 \
+	     busybox-static cpio gcc make libc6-dev linux-libc-dev kmod
+
+# Kernel version: always from the newest installed linux-headers-*-amd64 (never
+# `uname -r`: the host may run another kernel). Lazily evaluated (`=`) so that a
+# fresh machine picks it up after `make deps` installed the headers.
+KVER = $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -1 | sed 's|.*/linux-headers-||')
+KDIR = /usr/src/linux-headers-$(KVER)
+
+BUILD       := build
+VM_TIMEOUT  ?= 600
+# Optional test-name filter for `make check T=name` (substring match).
+T ?=
+CMD ?=
+SHARE ?=
+V ?= 0
+# NOMOD=1: boot the VM without kbpf.ko (harness work while the module is broken).
+NOMOD ?= 0
+
+USER_CFLAGS := -static -O2 -g -Wall -Wextra -Werror -I$(CURDIR)
+
+VM_TEST_SRCS := $(wildcard selftests/vm/*.c)
+VM_TEST_HDRS := $(wildcard selftests/vm/*.h) uapi/kbpf.h
+VM_TEST_BIN  := $(BUILD)/vm/kbpf_test
+DEMO_BIN     := $(BUILD)/user/kbpf-demo
+RUN_VM       := selftests/qemu/run-vm.sh
+UNIT_MK      := selftests/unit/unit.mk
+
+.PHONY: all deps module demo check vm vm-shell clean help bins
+
+all: module bins
+
+help:
+	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
+
+deps:
+	@missing=""; \
+	for p in $(DEPS_PKGS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "deps: installing:$$missing"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq >/dev/null && \
+		apt-get install -y -qq --no-install-recommends $$missing >/dev/null || \
+			{ echo "deps: apt-get install failed" >&2; exit 1; }; \
+	fi; \
+	kver=$$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -1 | sed 's|.*/linux-headers-||'); \
+	[ -n "$$kver" ] || { echo "deps: no /usr/src/linux-headers-*-amd64" >&2; exit 1; }; \
+	[ -r /boot/vmlinuz-$$kver ] || { echo "deps: /boot/vmlinuz-$$kver missing (headers and image disagree; install linux-image-$$kver)" >&2; exit 1; }; \
+	[ -d /lib/modules/$$kver/kernel ] || { echo "deps: /lib/modules/$$kver missing" >&2; exit 1; }
+
+module: deps
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+
+bins: $(VM_TEST_BIN) $(DEMO_BIN)
+
+$(VM_TEST_BIN): $(VM_TEST_SRCS) $(VM_TEST_HDRS) | deps
+	@mkdir -p $(@D)
+	gcc $(USER_CFLAGS) -o $@ $(VM_TEST_SRCS)
+
+$(DEMO_BIN): user/kbpf-demo.c uapi/kbpf.h | deps
+	@mkdir -p $(@D)
+	gcc $(USER_CFLAGS) -o $@ user/kbpf-demo.c
+
+VM_FLAGS = --timeout $(VM_TIMEOUT) --log $(BUILD)/vm/console.log $(if $(filter 1,$(V)),--verbose) \
+	   $(if $(filter 1,$(NOMOD)),--no-module)
+VM_MODULE = $(if $(filter 1,$(NOMOD)),,module)
+
+demo: deps module $(DEMO_BIN)
+	@echo "[demo] running /tests/kbpf-demo in the VM"
+	@$(RUN_VM) $(VM_FLAGS) --bin $(DEMO_BIN) -- /tests/kbpf-demo
+
+check: deps
+	@VM_TIMEOUT=$(VM_TIMEOUT) T='$(T)' V=$(V) selftests/check.sh
+
+vm: deps $(VM_MODULE) bins
+	@$(RUN_VM) $(VM_FLAGS) --bin $(VM_TEST_BIN) --bin $(DEMO_BIN) \
+		$(if $(SHARE),--share $(SHARE)) \
+		$(if $(CMD),-- '$(subst ','\'',$(CMD))',--interactive)
+
+vm-shell: deps $(VM_MODULE) bins
+	@$(RUN_VM) $(VM_FLAGS) --bin $(VM_TEST_BIN) --bin $(DEMO_BIN) \
+		$(if $(SHARE),--share $(SHARE)) --interactive
+
+clean:
+	@if [ -d "$(KDIR)" ] && [ -f Kbuild ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+	@if [ -f $(UNIT_MK) ]; then $(MAKE) -f $(UNIT_MK) clean || true; fi
+	rm -rf $(BUILD)
+
+endif

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The map helpers, as programs call them: r1 is the struct kbpf_map_desc
+ * the verifier put there (the first member of our struct kbpf_map), the
+ * other arguments are what helpers/protos.c declares. Programs run under
+ * rcu_read_lock, which keeps looked-up values alive; map ops never sleep.
+ */
+#include <linux/rcupdate.h>
+
+#include "kbpf_internal.h"
+
+static struct kbpf_map *kbpf_helper_map(u64 r1)
+{
+	return kbpf_map_from_desc((const struct kbpf_map_desc *)(unsigned long)r1);
+}
+
+/* void *bpf_map_lookup_elem(struct bpf_map *map, const void *key) */
+u64 kbpf_helper_map_lookup_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	struct kbpf_map *map = kbpf_helper_map(r1);
+
+	WARN_ON_ONCE(!rcu_read_lock_held());
+	return (unsigned long)map->ops->lookup(map, (const void *)(unsigned long)r2);
+}
+
+/* long bpf_map_update_elem(map, const void *key, const void *value, u64 flags) */
+u64 kbpf_helper_map_update_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	struct kbpf_map *map = kbpf_helper_map(r1);
+
+	WARN_ON_ONCE(!rcu_read_lock_held());
+	return (u64)(s64)map->ops->update(map, (const void *)(unsigned long)r2,
+					  (const void *)(unsigned long)r3, r4);
+}
+
+/* long bpf_map_delete_elem(struct bpf_map *map, const void *key) */
+u64 kbpf_helper_map_delete_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	struct kbpf_map *map = kbpf_helper_map(r1);
+
+	WARN_ON_ONCE(!rcu_read_lock_held());
+	return (u64)(s64)map->ops->delete(map, (const void *)(unsigned long)r2);
+}

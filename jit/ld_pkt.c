@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Packet loads for the classic LD_ABS / LD_IND instructions, shared by the
+ * interpreter and the JIT (which calls it like a helper).
+ */
+#include "kbpf_core.h"
+
+/* From <linux/filter.h> (uapi): ancillary offset bases. */
+#ifndef SKF_NET_OFF
+#define SKF_NET_OFF	(-0x100000)
+#define SKF_LL_OFF	(-0x200000)
+#endif
+
+u64 kbpf_ld_pkt(const void *ctx, s32 off, u32 size)
+{
+	const struct kbpf_skb_ctx *c = ctx;
+	const u8 *p;
+	u64 rel, avail;
+
+	if (off >= 0) {
+		p = c->net;
+		rel = (u64)off;
+		avail = c->net_len;
+	} else if (off >= SKF_NET_OFF) {
+		p = c->net;
+		rel = (u64)((s64)off - SKF_NET_OFF);
+		avail = c->net_len;
+	} else if (off >= SKF_LL_OFF) {
+		p = c->mac;
+		rel = (u64)((s64)off - SKF_LL_OFF);
+		avail = (u64)c->mac_len + c->net_len;
+	} else {
+		return KBPF_LD_PKT_FAIL;
+	}
+	if (!p || rel + size > avail)
+		return KBPF_LD_PKT_FAIL;
+	p += rel;
+	switch (size) {
+	case 1:
+		return p[0];
+	case 2:
+		return ((u64)p[0] << 8) | p[1];
+	default:
+		return ((u64)p[0] << 24) | ((u64)p[1] << 16) | ((u64)p[2] << 8) | p[3];
+	}
+}

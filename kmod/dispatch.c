@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The bpf(2) entry point: attr size handling, the per-call capability
+ * gate, and the switch from command number to command.
+ */
+#include <linux/capability.h>
+#include <linux/uaccess.h>
+
+#include "kbpf_internal.h"
+
+int kbpf_sys_bpf(u32 cmd, union bpf_attr __user *uattr, u32 size)
+{
+	union bpf_attr attr;
+	int err;
+
+	/*
+	 * kbpf has no unprivileged BPF: like Linux with
+	 * kernel.unprivileged_bpf_disabled set, creating maps and loading
+	 * programs needs CAP_BPF (or CAP_SYS_ADMIN). The other commands work
+	 * on objects the caller already has an fd for, or check their own
+	 * capability.
+	 */
+	if (!bpf_capable() && (cmd == BPF_MAP_CREATE || cmd == BPF_PROG_LOAD))
+		return -EPERM;
+
+	err = kbpf_check_uarg_tail_zero(uattr, sizeof(attr), size);
+	if (err)
+		return err;
+	size = min_t(u32, size, sizeof(attr));
+
+	memset(&attr, 0, sizeof(attr));
+	if (copy_from_user(&attr, uattr, size))
+		return -EFAULT;
+
+	switch (cmd) {
+	case BPF_MAP_CREATE:
+		err = kbpf_cmd_map_create(&attr);
+		break;
+	case BPF_MAP_LOOKUP_ELEM:
+		err = kbpf_cmd_map_lookup_elem(&attr);
+		break;
+	case BPF_MAP_UPDATE_ELEM:
+		err = kbpf_cmd_map_update_elem(&attr);
+		break;
+	case BPF_MAP_DELETE_ELEM:
+		err = kbpf_cmd_map_delete_elem(&attr);
+		break;
+	case BPF_MAP_GET_NEXT_KEY:
+		err = kbpf_cmd_map_get_next_key(&attr);
+		break;
+	case BPF_PROG_LOAD:
+		err = kbpf_cmd_prog_load(&attr);
+		break;
+	case BPF_PROG_TEST_RUN:
+		err = kbpf_cmd_prog_test_run(&attr, uattr);
+		break;
+	case BPF_PROG_GET_NEXT_ID:
+		err = kbpf_cmd_prog_get_next_id(&attr, uattr);
+		break;
+	case BPF_MAP_GET_NEXT_ID:
+		err = kbpf_cmd_map_get_next_id(&attr, uattr);
+		break;
+	case BPF_PROG_GET_FD_BY_ID:
+		err = kbpf_cmd_prog_get_fd_by_id(&attr);
+		break;
+	case BPF_MAP_GET_FD_BY_ID:
+		err = kbpf_cmd_map_get_fd_by_id(&attr);
+		break;
+	case BPF_OBJ_GET_INFO_BY_FD:
+		err = kbpf_cmd_obj_get_info_by_fd(&attr, uattr);
+		break;
+	default:
+		err = -EINVAL;
+		break;
+	}
+	return err;
+}

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Declarations shared by the kernel side of kbpf: the object model (maps,
+ * programs, their fds, ids and lifetime), the per-command entry points the
+ * dispatcher calls, the map ops every map family implements, and the
+ * kernel helper table.
+ *
+ * (Named kbpf_internal.h rather than kbpf.h so it never shadows the device
+ * ABI header uapi/kbpf.h, which is on the include path.)
+ */
+#ifndef _KBPF_INTERNAL_H
+#define _KBPF_INTERNAL_H
+
+#include <linux/types.h>
+#include <linux/bpf.h>
+#include <linux/refcount.h>
+#include <linux/workqueue.h>
+#include <linux/uidgid.h>
+#include <linux/fs.h>
+#include <linux/string.h>
+#include <linux/mm_types.h>
+
+#include "kbpf_core.h"
+
+/* ---- Limits (kernel side; the core's limits are in kbpf_core.h) ------- *
+ *
+ * KBPF_ARRAY_MAX_VALUE_SIZE	ARRAY value_size above this is -E2BIG (as
+ *				Linux 6.1 stable: INT_MAX, so round_up() of it
+ *				cannot overflow; big arrays then fail with
+ *				-ENOMEM when their memory cannot be had).
+ * KBPF_HTAB_LINUX_ELEM_SIZE	HASH: key_size + value_size >= KMALLOC_MAX_SIZE
+ *				minus this is -E2BIG. 48 is sizeof(struct
+ *				htab_elem) in Linux 6.1 x86-64; we keep the
+ *				kernel's number so the limit is identical.
+ *	Linux 6.1 has no separate key_size limit for HASH at MAP_CREATE (the
+ *	verifier limits what programs can pass, via the 512-byte stack), so
+ *	neither do we.
+ * KBPF_LOG_KBUF_MAX		the verifier log is written to a kernel buffer
+ *				of min(log_size, this) bytes, then copied out.
+ *				A log longer than this is reported truncated
+ *				(-ENOSPC) even if the user buffer is larger.
+ * KBPF_LICENSE_LEN		license string, as Linux (128, NUL included).
+ */
+#define KBPF_ARRAY_MAX_VALUE_SIZE	INT_MAX
+#define KBPF_HTAB_LINUX_ELEM_SIZE	48
+#define KBPF_LOG_KBUF_MAX		(16U << 20)
+#define KBPF_LICENSE_LEN		128
+/* log_level bits accepted, as Linux 6.1's BPF_LOG_MASK (LEVEL1|LEVEL2|STATS). */
+#define KBPF_LOG_LEVEL_MASK		7U
+
+/*
+ * CHECK_ATTR: every byte of union bpf_attr after the last field a command
+ * knows must be zero. field is a member designator, e.g. test.batch_size.
+ */
+#define KBPF_CHECK_ATTR(attr, field)					\
+	(memchr_inv((void *)(attr) + offsetofend(union bpf_attr, field), 0, \
+		    sizeof(*(attr)) - offsetofend(union bpf_attr, field)) != NULL)
+
+/* ---- Maps ------------------------------------------------------------- */
+
+struct kbpf_map;
+
+/*
+ * One table per map family. All element ops may be called from program
+ * context (rcu_read_lock held, migration disabled, possibly irqs off), so
+ * they must not sleep. lookup returns a pointer to the value or NULL.
+ */
+struct kbpf_map_ops {
+	/* Validate attr before allocating; returns 0 or -errno. */
+	int (*alloc_check)(const union bpf_attr *attr);
+	/* Allocate the map (kbpf_map fields are filled by the caller). */
+	struct kbpf_map *(*alloc)(const union bpf_attr *attr);
+	/* Free everything; no program or fd can reach the map any more. */
+	void (*free)(struct kbpf_map *map);
+	void *(*lookup)(struct kbpf_map *map, const void *key);
+	int (*update)(struct kbpf_map *map, const void *key, const void *value,
+		      u64 flags);
+	int (*delete)(struct kbpf_map *map, const void *key);
+	/* key NULL: first key. Returns 0, or -ENOENT after the last key. */
+	int (*get_next_key)(struct kbpf_map *map, const void *key,
+			    void *next_key);
+	/* Optional: map the values into userspace (BPF_F_MMAPABLE). */
+	int (*mmap)(struct kbpf_map *map, struct vm_area_struct *vma);
+};
+
+struct kbpf_map {
+	/*
+	 * Must be first: the verifier rewrites ld_imm64 map fds to &map->desc
+	 * and helpers receive that pointer in r1.
+	 */
+	struct kbpf_map_desc desc;
+	const struct kbpf_map_ops *ops;
+	refcount_t refcnt;		/* one per fd, one per using program */
+	u32 id;				/* 0 until published in the idr */
+	int numa_node;
+	u64 map_extra;
+	char name[BPF_OBJ_NAME_LEN];
+	struct rcu_work free_work;	/* last put -> RCU grace period -> free */
+};
+
+static inline struct kbpf_map *kbpf_map_from_desc(const struct kbpf_map_desc *desc)
+{
+	return container_of((struct kbpf_map_desc *)desc, struct kbpf_map, desc);
+}
+
+/* maps/registry.c */
+const struct kbpf_map_ops *kbpf_map_type_ops(u32 map_type);
+extern const struct kbpf_map_ops kbpf_array_map_ops;
+extern const struct kbpf_map_ops kbpf_htab_map_ops;
+
+/* maps/area.c: large zeroed map memory, accounted, may fail quietly. */
+void *kbpf_map_area_alloc(u64 size, int numa_node);
+void kbpf_map_area_free(void *area);
+
+/* kmod/map_obj.c */
+extern const struct file_operations kbpf_map_fops;
+void kbpf_map_init_from_attr(struct kbpf_map *map, const union bpf_attr *attr);
+void kbpf_map_inc(struct kbpf_map *map);
+bool kbpf_map_inc_not_zero(struct kbpf_map *map);
+void kbpf_map_put(struct kbpf_map *map);
+int kbpf_map_new_fd(struct kbpf_map *map, int f_flags);
+struct kbpf_map *kbpf_map_from_file(struct file *file);
+u32 kbpf_map_value_size(const struct kbpf_map *map);
+
+/* ---- Programs --------------------------------------------------------- */
+
+struct kbpf_prog {
+	refcount_t refcnt;		/* one per fd (links later) */
+	u32 id;
+	u32 type;			/* enum bpf_prog_type */
+	u32 len;			/* instructions */
+	u32 stack_depth;
+	u32 verified_insns;
+	bool gpl_compatible;
+	u8 tag[BPF_TAG_SIZE];
+	char name[BPF_OBJ_NAME_LEN];
+	kuid_t uid;			/* creator */
+	u64 load_time;			/* boottime ns */
+	u32 used_map_cnt;
+	struct kbpf_map *used_maps[KBPF_MAX_USED_MAPS];	/* one ref each */
+	struct bpf_insn *insns;		/* verified, as run */
+	struct rcu_work free_work;
+};
+
+/* kmod/prog_obj.c */
+extern const struct file_operations kbpf_prog_fops;
+struct kbpf_prog *kbpf_prog_alloc(u32 insn_cnt);
+void kbpf_prog_free(struct kbpf_prog *prog);	/* never-published prog */
+void kbpf_prog_inc(struct kbpf_prog *prog);
+bool kbpf_prog_inc_not_zero(struct kbpf_prog *prog);
+void kbpf_prog_put(struct kbpf_prog *prog);
+int kbpf_prog_new_fd(struct kbpf_prog *prog);
+struct kbpf_prog *kbpf_prog_get(int fd);	/* ref or ERR_PTR */
+struct kbpf_prog *kbpf_prog_from_file(struct file *file);
+
+/* kmod/prog_tag.c */
+int kbpf_prog_calc_tag(const struct bpf_insn *insns, u32 len,
+		       u8 tag[BPF_TAG_SIZE]);
+struct bpf_insn *kbpf_prog_dump_xlated(const struct kbpf_prog *prog);
+
+/* helpers/table.c; run with rcu_read_lock held and migration disabled. */
+extern const kbpf_helper_fn kbpf_helper_fns[KBPF_FUNC_MAX];
+static inline u32 kbpf_prog_run(const struct kbpf_prog *prog, const void *ctx)
+{
+	return (u32)kbpf_interp_run(prog->insns, kbpf_helper_fns, ctx);
+}
+
+/* The SOCKET_FILTER context, struct kbpf_skb_ctx, is the core's (kbpf_core.h). */
+
+/* ---- Objects: ids and deferred freeing (kmod/objects.c, kmod/ids.c) --- */
+
+int kbpf_objects_init(void);
+void kbpf_objects_exit(void);
+void kbpf_object_created(void);
+void kbpf_object_destroyed(void);
+void kbpf_defer_free(struct rcu_work *work);
+
+int kbpf_map_alloc_id(struct kbpf_map *map);
+void kbpf_map_free_id(struct kbpf_map *map);
+int kbpf_prog_alloc_id(struct kbpf_prog *prog);
+void kbpf_prog_free_id(struct kbpf_prog *prog);
+
+/* ---- Attr helpers (kmod/attr.c) ---------------------------------------- */
+
+int kbpf_check_uarg_tail_zero(const void __user *uaddr, size_t expected,
+			      size_t actual);
+int kbpf_obj_name_cpy(char *dst, const char *src, unsigned int size);
+int kbpf_get_file_flag(u32 flags);
+
+/* ---- Commands (one per bpf(2) cmd) ------------------------------------- */
+
+int kbpf_sys_bpf(u32 cmd, union bpf_attr __user *uattr, u32 size);
+
+int kbpf_cmd_map_create(union bpf_attr *attr);
+int kbpf_cmd_map_lookup_elem(union bpf_attr *attr);
+int kbpf_cmd_map_update_elem(union bpf_attr *attr);
+int kbpf_cmd_map_delete_elem(union bpf_attr *attr);
+int kbpf_cmd_map_get_next_key(union bpf_attr *attr);
+int kbpf_cmd_prog_load(union bpf_attr *attr);
+int kbpf_cmd_prog_test_run(const union bpf_attr *attr,
+			   union bpf_attr __user *uattr);
+int kbpf_cmd_map_get_next_id(const union bpf_attr *attr,
+			     union bpf_attr __user *uattr);
+int kbpf_cmd_prog_get_next_id(const union bpf_attr *attr,
+			      union bpf_attr __user *uattr);
+int kbpf_cmd_map_get_fd_by_id(const union bpf_attr *attr);
+int kbpf_cmd_prog_get_fd_by_id(const union bpf_attr *attr);
+int kbpf_cmd_obj_get_info_by_fd(const union bpf_attr *attr,
+				union bpf_attr __user *uattr);
+
+/* kmod/test_run.c */
+int kbpf_test_run_skb(struct kbpf_prog *prog, const union bpf_attr *attr,
+		      union bpf_attr __user *uattr);
+
+/* ---- Helpers (helpers/map_helpers.c) ----------------------------------- */
+
+u64 kbpf_helper_map_lookup_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);
+u64 kbpf_helper_map_update_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);
+u64 kbpf_helper_map_delete_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);
+
+#endif /* _KBPF_INTERNAL_H */

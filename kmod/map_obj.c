@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Map objects: references, the "bpf-map" anon-inode fd and its fdinfo.
+ * One fd holds one reference, and so does every program that uses the
+ * map. The last put unpublishes the id and frees the map after an RCU
+ * grace period.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/mm.h>
+#include <linux/seq_file.h>
+
+#include "kbpf_internal.h"
+
+void kbpf_map_init_from_attr(struct kbpf_map *map, const union bpf_attr *attr)
+{
+	map->desc.map_type = attr->map_type;
+	map->desc.key_size = attr->key_size;
+	map->desc.value_size = attr->value_size;
+	map->desc.max_entries = attr->max_entries;
+	/*
+	 * BPF_F_RDONLY/BPF_F_WRONLY belong to the fd, not to the map: Linux
+	 * drops them here, so map_info and fdinfo never show them.
+	 */
+	map->desc.map_flags = attr->map_flags & ~(BPF_F_RDONLY | BPF_F_WRONLY);
+	map->numa_node = bpf_map_attr_numa_node(attr);
+	map->map_extra = attr->map_extra;
+}
+
+static void kbpf_map_free_deferred(struct work_struct *work)
+{
+	struct kbpf_map *map = container_of(to_rcu_work(work), struct kbpf_map,
+					    free_work);
+
+	map->ops->free(map);
+	kbpf_object_destroyed();
+}
+
+void kbpf_map_inc(struct kbpf_map *map)
+{
+	refcount_inc(&map->refcnt);
+}
+
+bool kbpf_map_inc_not_zero(struct kbpf_map *map)
+{
+	return refcount_inc_not_zero(&map->refcnt);
+}
+
+void kbpf_map_put(struct kbpf_map *map)
+{
+	if (!refcount_dec_and_test(&map->refcnt))
+		return;
+	kbpf_map_free_id(map);
+	INIT_RCU_WORK(&map->free_work, kbpf_map_free_deferred);
+	kbpf_defer_free(&map->free_work);
+}
+
+u32 kbpf_map_value_size(const struct kbpf_map *map)
+{
+	return map->desc.value_size;
+}
+
+static int kbpf_map_release(struct inode *inode, struct file *file)
+{
+	kbpf_map_put(file->private_data);
+	return 0;
+}
+
+/* As Linux: what the memory of a map costs, shown as "memlock". */
+static unsigned long kbpf_map_footprint(const struct kbpf_map *map)
+{
+	unsigned long size;
+
+	size = round_up(map->desc.key_size + kbpf_map_value_size(map), 8);
+	return round_up((unsigned long)map->desc.max_entries * size, PAGE_SIZE);
+}
+
+static void kbpf_map_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	const struct kbpf_map *map = file->private_data;
+
+	seq_printf(m,
+		   "map_type:\t%u\n"
+		   "key_size:\t%u\n"
+		   "value_size:\t%u\n"
+		   "max_entries:\t%u\n"
+		   "map_flags:\t%#x\n"
+		   "map_extra:\t%#llx\n"
+		   "memlock:\t%lu\n"
+		   "map_id:\t%u\n"
+		   "frozen:\t%u\n",
+		   map->desc.map_type, map->desc.key_size,
+		   map->desc.value_size, map->desc.max_entries,
+		   map->desc.map_flags, (unsigned long long)map->map_extra,
+		   kbpf_map_footprint(map), map->id, 0);
+}
+
+/*
+ * read/write exist (and fail) only so that the fd gets FMODE_CAN_READ /
+ * FMODE_CAN_WRITE from its open mode, which is how map access permissions
+ * (BPF_F_RDONLY, BPF_F_WRONLY) are checked, as in Linux.
+ */
+static ssize_t kbpf_dummy_read(struct file *file, char __user *buf,
+			       size_t size, loff_t *ppos)
+{
+	return -EINVAL;
+}
+
+static ssize_t kbpf_dummy_write(struct file *file, const char __user *buf,
+				size_t size, loff_t *ppos)
+{
+	return -EINVAL;
+}
+
+/*
+ * mmap() of a map fd, as Linux: only shared mappings; a map programs may
+ * only read (BPF_F_RDONLY_PROG) cannot be mapped writable, and a read-only
+ * mapping can never become writable. The mapping holds the file, and so
+ * the map.
+ */
+static int kbpf_map_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct kbpf_map *map = file->private_data;
+
+	if (!map->ops->mmap)
+		return -ENOTSUPP;
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	if ((vma->vm_flags & VM_WRITE) &&
+	    (map->desc.map_flags & BPF_F_RDONLY_PROG))
+		return -EACCES;
+
+	vma->vm_flags &= ~VM_MAYEXEC;
+	if (!(vma->vm_flags & VM_WRITE))
+		vma->vm_flags &= ~VM_MAYWRITE;
+	return map->ops->mmap(map, vma);
+}
+
+const struct file_operations kbpf_map_fops = {
+	.owner		= THIS_MODULE,
+	.show_fdinfo	= kbpf_map_show_fdinfo,
+	.release	= kbpf_map_release,
+	.read		= kbpf_dummy_read,
+	.write		= kbpf_dummy_write,
+	.mmap		= kbpf_map_mmap,
+	.llseek		= noop_llseek,
+};
+
+/* Consumes the caller's reference on success. */
+int kbpf_map_new_fd(struct kbpf_map *map, int f_flags)
+{
+	return anon_inode_getfd("bpf-map", &kbpf_map_fops, map,
+				f_flags | O_CLOEXEC);
+}
+
+/* The map behind a file, or ERR_PTR(-EINVAL) if it is not a map fd. */
+struct kbpf_map *kbpf_map_from_file(struct file *file)
+{
+	if (file->f_op != &kbpf_map_fops)
+		return ERR_PTR(-EINVAL);
+	return file->private_data;
+}
