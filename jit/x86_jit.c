@@ -12,7 +12,8 @@
  *   R6 rbx  R7 r13  R8 r14  R9 r15  R10 rbp
  *   r10 (AX) and r11 (AUX) are scratch.
  *
- * Frame: push rbp; mov rbp, rsp; sub rsp, stack; push rbx, r13, r14, r15.
+ * Frame: endbr64; push rbp; mov rbp, rsp; sub rsp, stack; push rbx, r13,
+ * r14, r15.
  * The BPF stack is [rbp - stack, rbp); stack is rounded to 16 so helper
  * calls see an ABI-aligned rsp.
  */
@@ -109,7 +110,10 @@ static void kbpf_jit_jump(struct kbpf_jit_pass *p, int cc, u32 idx, u32 target)
 static void kbpf_jit_prologue(struct kbpf_jit_pass *p, u32 stack)
 {
 	struct kbpf_emit *e = &p->e;
+	static const u8 endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
 
+	/* A valid indirect-branch target under IBT; a nop elsewhere. */
+	kbpf_emit_bytes(e, endbr64, sizeof(endbr64));
 	kbpf_x86_push(e, X86_RBP);
 	kbpf_x86_mov_rr(e, true, X86_RBP, X86_RSP);
 	if (stack) {

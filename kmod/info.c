@@ -83,25 +83,43 @@ static int kbpf_prog_info_xlated(const struct kbpf_prog *prog,
 }
 
 /*
- * The single-function, not JIT-compiled program case of Linux: one
- * "ksym" (we do not expose an address: 0), one function of jited length
- * 0, one tag.
+ * JIT fields. kbpf emits all of a program's functions into one image, so it
+ * reports one "function": the whole image, at its address. As Linux, the
+ * bytes and the address are only shown to who may see kernel addresses
+ * (bpf_dump_raw_ok: here CAP_SYSLOG); lengths are shown to all.
  */
 static int kbpf_prog_info_funcs(const struct kbpf_prog *prog,
 				struct bpf_prog_info *info)
 {
+	bool raw_ok = capable(CAP_SYSLOG);
 	u32 ulen;
 
-	info->jited_prog_len = 0;
+	ulen = info->jited_prog_len;
+	info->jited_prog_len = prog->jit_len;
+	if (prog->jit_len && ulen) {
+		if (raw_ok) {
+			ulen = min(ulen, prog->jit_len);
+			if (copy_to_user(u64_to_user_ptr(info->jited_prog_insns),
+					 prog->jit_image, ulen))
+				return -EFAULT;
+		} else {
+			info->jited_prog_insns = 0;
+		}
+	}
 
 	ulen = info->nr_jited_ksyms;
 	info->nr_jited_ksyms = 1;
-	if (ulen && put_user(0ULL, (u64 __user *)u64_to_user_ptr(info->jited_ksyms)))
-		return -EFAULT;
+	if (ulen) {
+		u64 addr = raw_ok ? (u64)(unsigned long)prog->jit_image : 0;
+
+		if (put_user(addr, (u64 __user *)u64_to_user_ptr(info->jited_ksyms)))
+			return -EFAULT;
+	}
 
 	ulen = info->nr_jited_func_lens;
 	info->nr_jited_func_lens = 1;
-	if (ulen && put_user(0U, (u32 __user *)u64_to_user_ptr(info->jited_func_lens)))
+	if (ulen && put_user(raw_ok ? prog->jit_len : 0,
+			     (u32 __user *)u64_to_user_ptr(info->jited_func_lens)))
 		return -EFAULT;
 
 	info->btf_id = 0;
@@ -159,8 +177,8 @@ static int kbpf_prog_get_info(struct kbpf_prog *prog, const union bpf_attr *attr
 	if (err)
 		return err;
 
-	info.run_time_ns = 0;
-	info.run_cnt = 0;
+	info.run_time_ns = atomic64_read(&prog->run_time_ns);
+	info.run_cnt = atomic64_read(&prog->run_cnt);
 	info.recursion_misses = 0;
 	info.verified_insns = prog->verified_insns;
 

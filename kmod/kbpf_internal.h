@@ -19,8 +19,11 @@
 #include <linux/fs.h>
 #include <linux/string.h>
 #include <linux/mm_types.h>
+#include <linux/atomic.h>
+#include <linux/sched/clock.h>
 
 #include "kbpf_core.h"
+#include "../jit/kbpf_jit.h"
 
 /* ---- Limits (kernel side; the core's limits are in kbpf_core.h) ------- *
  *
@@ -139,6 +142,14 @@ struct kbpf_prog {
 	u32 used_map_cnt;
 	struct kbpf_map *used_maps[KBPF_MAX_USED_MAPS];	/* one ref each */
 	struct bpf_insn *insns;		/* verified, as run */
+	/* JIT image (kmod/jit.c): NULL when the program is interpreted. */
+	kbpf_jited_fn jited;
+	void *jit_image;
+	u32 jit_len;
+	bool jit_blinded;
+	/* BPF_ENABLE_STATS accounting (kmod/stats.c) */
+	atomic64_t run_time_ns;
+	atomic64_t run_cnt;
 	struct rcu_work free_work;
 };
 
@@ -158,11 +169,45 @@ int kbpf_prog_calc_tag(const struct bpf_insn *insns, u32 len,
 		       u8 tag[BPF_TAG_SIZE]);
 struct bpf_insn *kbpf_prog_dump_xlated(const struct kbpf_prog *prog);
 
+/* kmod/exec_mem.c: executable memory and the kernel symbols it needs. */
+int kbpf_exec_mem_init(void);
+bool kbpf_exec_mem_available(void);
+void *kbpf_exec_alloc(u32 size);
+int kbpf_exec_protect(void *image, u32 size);
+void kbpf_exec_free(void *image, u32 size);
+
+/* kmod/jit.c */
+void kbpf_prog_jit(struct kbpf_prog *prog, const struct kbpf_subprog *subs, u32 sub_cnt);
+void kbpf_prog_jit_free(struct kbpf_prog *prog);
+
+/* kmod/stats.c */
+extern atomic_t kbpf_stats_users;
+int kbpf_cmd_enable_stats(union bpf_attr *attr);
+
 /* helpers/table.c; run with rcu_read_lock held and migration disabled. */
 extern const kbpf_helper_fn kbpf_helper_fns[KBPF_FUNC_MAX];
-static inline u32 kbpf_prog_run(const struct kbpf_prog *prog, const void *ctx)
+
+static inline u32 kbpf_prog_run_raw(const struct kbpf_prog *prog, const void *ctx)
 {
+	kbpf_jited_fn fn = smp_load_acquire(&prog->jited);
+
+	if (fn)
+		return (u32)fn(ctx);
 	return (u32)kbpf_interp_run(prog->insns, kbpf_helper_fns, ctx);
+}
+
+static inline u32 kbpf_prog_run(struct kbpf_prog *prog, const void *ctx)
+{
+	u64 start;
+	u32 ret;
+
+	if (likely(!atomic_read(&kbpf_stats_users)))
+		return kbpf_prog_run_raw(prog, ctx);
+	start = sched_clock();
+	ret = kbpf_prog_run_raw(prog, ctx);
+	atomic64_add(sched_clock() - start, &prog->run_time_ns);
+	atomic64_inc(&prog->run_cnt);
+	return ret;
 }
 
 /* The SOCKET_FILTER context, struct kbpf_skb_ctx, is the core's (kbpf_core.h). */

@@ -45,6 +45,9 @@ static int __init kbpf_init(void)
 	err = kbpf_objects_init();
 	if (err)
 		return err;
+	/* Without executable memory, programs still run: interpreted. */
+	if (kbpf_exec_mem_init())
+		pr_warn("no JIT: programs will be interpreted\n");
 
 	err = misc_register(&kbpf_miscdev);
 	if (err)

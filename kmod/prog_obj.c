@@ -38,6 +38,7 @@ void kbpf_prog_free(struct kbpf_prog *prog)
 {
 	u32 i;
 
+	kbpf_prog_jit_free(prog);
 	for (i = 0; i < prog->used_map_cnt; i++)
 		kbpf_map_put(prog->used_maps[i]);
 	kvfree(prog->insns);
@@ -95,8 +96,9 @@ static void kbpf_prog_show_fdinfo(struct seq_file *m, struct file *file)
 		   "run_cnt:\t%llu\n"
 		   "recursion_misses:\t%llu\n"
 		   "verified_insns:\t%u\n",
-		   prog->type, 0, tag, memlock, prog->id, 0ULL, 0ULL, 0ULL,
-		   prog->verified_insns);
+		   prog->type, prog->jited ? 1 : 0, tag, memlock, prog->id,
+		   (u64)atomic64_read(&prog->run_time_ns),
+		   (u64)atomic64_read(&prog->run_cnt), 0ULL, prog->verified_insns);
 }
 
 const struct file_operations kbpf_prog_fops = {

@@ -86,7 +86,8 @@ static int kbpf_prog_check_btf(const union bpf_attr *attr)
 }
 
 /* Run the verifier with a kernel log buffer; copy the log out after. */
-static int kbpf_prog_verify(struct kbpf_prog *prog, const union bpf_attr *attr)
+static int kbpf_prog_verify(struct kbpf_prog *prog, const union bpf_attr *attr,
+			    struct kbpf_subprog *subs, u32 *sub_cnt)
 {
 	char __user *ulog = u64_to_user_ptr(attr->log_buf);
 	struct kbpf_verify_attr va = {
@@ -98,6 +99,7 @@ static int kbpf_prog_verify(struct kbpf_prog *prog, const union bpf_attr *attr)
 		.gpl_compatible	= prog->gpl_compatible,
 		.map_from_fd	= kbpf_prog_use_map,
 		.priv		= prog,
+		.subprogs	= subs,
 	};
 	char *klog = NULL;
 	int err;
@@ -131,6 +133,7 @@ static int kbpf_prog_verify(struct kbpf_prog *prog, const union bpf_attr *attr)
 
 	prog->stack_depth = va.stack_depth;
 	prog->verified_insns = va.insn_processed;
+	*sub_cnt = va.subprog_cnt;
 	return 0;
 }
 
@@ -138,7 +141,9 @@ int kbpf_cmd_prog_load(union bpf_attr *attr)
 {
 	u32 max_insns = bpf_capable() ? KBPF_MAX_INSNS : KBPF_MAX_INSNS_UNPRIV;
 	char license[KBPF_LICENSE_LEN];
+	struct kbpf_subprog *subs;
 	struct kbpf_prog *prog;
+	u32 sub_cnt = 0;
 	bool is_gpl;
 	int err;
 
@@ -206,7 +211,14 @@ int kbpf_cmd_prog_load(union bpf_attr *attr)
 	if (err)
 		goto err_free;
 
-	err = kbpf_prog_verify(prog, attr);
+	err = -ENOMEM;
+	subs = kvcalloc(KBPF_MAX_SUBPROGS, sizeof(*subs), GFP_KERNEL);
+	if (!subs)
+		goto err_free;
+	err = kbpf_prog_verify(prog, attr, subs, &sub_cnt);
+	if (!err)
+		kbpf_prog_jit(prog, subs, sub_cnt);
+	kvfree(subs);
 	if (err)
 		goto err_free;
 

@@ -169,7 +169,7 @@ static void kbpf_eth_type_trans(struct __sk_buff *skb, const u8 *frame,
  * disabled, stepping out to reschedule when asked and stopping on a
  * signal. *duration is the mean time per run in ns, as Linux reports it.
  */
-static int kbpf_test_run_repeat(const struct kbpf_prog *prog, const void *ctx,
+static int kbpf_test_run_repeat(struct kbpf_prog *prog, const void *ctx,
 				u32 repeat, u32 *retval, u32 *duration)
 {
 	u64 start, spent = 0;

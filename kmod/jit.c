@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * JIT glue: module parameters, compiling a verified program into
+ * executable memory, and freeing it. When the JIT is off, unavailable or
+ * fails, the program runs in the interpreter; a JIT failure never fails
+ * the load.
+ *
+ * Parameters (/sys/module/kbpf/parameters/, writable at runtime; they apply
+ * to programs loaded afterwards):
+ *   jit_enable  1 (default): JIT-compile; 0: interpret.
+ *   jit_harden  as net.core.bpf_jit_harden: 0 off (default), 1 constant
+ *               blinding for loaders without CAP_BPF, 2 for everyone.
+ */
+#include <linux/capability.h>
+#include <linux/moduleparam.h>
+#include <linux/random.h>
+
+#include "kbpf_internal.h"
+
+static bool jit_enable = true;
+module_param(jit_enable, bool, 0644);
+MODULE_PARM_DESC(jit_enable, "JIT-compile programs loaded from now on (0: interpreter)");
+
+static int kbpf_set_harden(const char *val, const struct kernel_param *kp)
+{
+	int n, err;
+
+	err = kstrtoint(val, 0, &n);
+	if (err)
+		return err;
+	if (n < 0 || n > 2)
+		return -EINVAL;
+	*(int *)kp->arg = n;
+	return 0;
+}
+
+static const struct kernel_param_ops kbpf_harden_ops = {
+	.set = kbpf_set_harden,
+	.get = param_get_int,
+};
+
+static int jit_harden;
+module_param_cb(jit_harden, &kbpf_harden_ops, &jit_harden, 0644);
+MODULE_PARM_DESC(jit_harden, "Constant blinding: 0 off, 1 unprivileged loaders, 2 all (as bpf_jit_harden)");
+
+static bool kbpf_blinding_wanted(void)
+{
+	int harden = READ_ONCE(jit_harden);
+
+	return harden == 2 || (harden == 1 && !bpf_capable());
+}
+
+/*
+ * Compile prog (already verified and fixed up). subs are the verifier's
+ * functions. Returns 0 whether or not the JIT was used; only -ENOMEM of
+ * the bookkeeping itself is an error worth failing the load for, and even
+ * that falls back to the interpreter.
+ */
+void kbpf_prog_jit(struct kbpf_prog *prog, const struct kbpf_subprog *subs, u32 sub_cnt)
+{
+	struct kbpf_jit_attr attr = {
+		.insns		= prog->insns,
+		.insn_cnt	= prog->len,
+		.subprogs	= subs,
+		.subprog_cnt	= sub_cnt,
+		.stack_depth	= prog->stack_depth,
+		.helpers	= kbpf_helper_fns,
+		.far_calls	= false,
+		.blind		= kbpf_blinding_wanted(),
+		.blind_seed	= get_random_u32(),
+	};
+	struct kbpf_jit_layout *layout = NULL;
+	void *image;
+	u32 len;
+	int err;
+
+	if (!READ_ONCE(jit_enable) || !kbpf_exec_mem_available())
+		return;
+	err = kbpf_jit_size(&attr, &layout, &len);
+	if (err)
+		goto fallback;
+	err = -ENOMEM;
+	image = kbpf_exec_alloc(len);
+	if (!image)
+		goto fallback;
+	err = kbpf_jit_emit(&attr, layout, image, len);
+	if (!err)
+		err = kbpf_exec_protect(image, len);
+	if (err) {
+		kbpf_exec_free(image, len);
+		goto fallback;
+	}
+	kbpf_jit_layout_free(layout);
+	prog->jit_image = image;
+	prog->jit_len = len;
+	prog->jit_blinded = attr.blind;
+	/* Publish last: runners pick the image up only once it is complete. */
+	smp_store_release(&prog->jited, (kbpf_jited_fn)image);
+	return;
+
+fallback:
+	kbpf_jit_layout_free(layout);
+	pr_debug("JIT failed (%d), program %s runs in the interpreter\n", err, prog->name);
+}
+
+/* Process context, once no CPU can be running the program. */
+void kbpf_prog_jit_free(struct kbpf_prog *prog)
+{
+	kbpf_exec_free(prog->jit_image, prog->jit_len);
+	prog->jit_image = NULL;
+	prog->jited = NULL;
+}
