@@ -24,6 +24,11 @@ static const struct kbpf_helper_proto kbpf_protos[KBPF_FUNC_MAX] = {
 		.ret = KBPF_RET_INTEGER,
 		.arg = { KBPF_ARG_CONST_MAP_PTR, KBPF_ARG_PTR_TO_MAP_KEY },
 	},
+	[BPF_FUNC_tail_call] = {
+		.name = "tail_call",
+		.ret = KBPF_RET_VOID,
+		.arg = { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_CONST_MAP_PTR, KBPF_ARG_ANYTHING },
+	},
 };
 
 const struct kbpf_helper_proto *kbpf_helper_proto(u32 func_id, u32 prog_type)

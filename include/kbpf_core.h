@@ -35,6 +35,8 @@
 #define KBPF_LOG_LEVEL2			2	/* more detail */
 #define KBPF_LOG_STATS			4	/* summary statistics */
 #define KBPF_LOG_MASK			7
+/* Tail calls one run may make (Linux: MAX_TAIL_CALL_CNT). */
+#define KBPF_MAX_TAIL_CALL_CNT		33
 /* Helper ids we know of (enum bpf_func_id of Linux 6.1). */
 #define KBPF_FUNC_MAX			__BPF_FUNC_MAX_ID
 
@@ -45,12 +47,26 @@
  * verification, an ld_imm64 with src_reg == BPF_PSEUDO_MAP_FD holds a pointer
  * to this descriptor, and helpers receive that pointer in their map argument.
  */
+struct kbpf_tail_target;
+
 struct kbpf_map_desc {
 	u32 map_type;
 	u32 key_size;
 	u32 value_size;
 	u32 max_entries;
 	u32 map_flags;
+	/*
+	 * BPF_MAP_TYPE_PROG_ARRAY: max_entries slots, each NULL or the program
+	 * a tail call to that index enters. Slots change under RCU; runners
+	 * read them with acquire semantics.
+	 */
+	struct kbpf_tail_target **tail_slots;
+};
+
+/* What a tail call enters: a program's code, for each backend. */
+struct kbpf_tail_target {
+	const struct bpf_insn *insns;	/* the interpreter's entry */
+	const void *jit_entry;		/* image + KBPF_JIT_TAIL_OFFSET, or NULL */
 };
 
 /* ---- Helpers ---------------------------------------------------------- */
@@ -63,6 +79,7 @@ enum kbpf_arg_type {
 	KBPF_ARG_CONST_MAP_PTR,		/* a map from ld_imm64 */
 	KBPF_ARG_PTR_TO_MAP_KEY,	/* key_size readable bytes */
 	KBPF_ARG_PTR_TO_MAP_VALUE,	/* value_size readable bytes */
+	KBPF_ARG_PTR_TO_CTX,		/* the program's context, unmodified */
 };
 
 enum kbpf_ret_type {
@@ -80,6 +97,13 @@ struct kbpf_helper_proto {
 
 /* The declarative table the verifier reads (helpers/protos.c). */
 const struct kbpf_helper_proto *kbpf_helper_proto(u32 func_id, u32 prog_type);
+
+/*
+ * After verification, a call to bpf_tail_call is rewritten to this internal
+ * opcode (as Linux does), which both backends execute inline. Userspace can
+ * never load it: the decoder rejects the 0xf0 jump op.
+ */
+#define KBPF_INSN_TAIL_CALL		(BPF_JMP | 0xf0)
 
 /* ---- Verifier --------------------------------------------------------- */
 

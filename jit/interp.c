@@ -96,7 +96,7 @@ u64 kbpf_interp_run(const struct bpf_insn *insns, const kbpf_helper_fn *helpers,
 	struct kbpf_interp_frame frames[KBPF_MAX_CALL_FRAMES - 1];
 	u64 reg[MAX_BPF_REG] = { 0 };
 	const struct bpf_insn *insn = insns;
-	u32 depth = 0;
+	u32 depth = 0, tail_calls = 0;
 
 	reg[BPF_REG_1] = (u64)(uintptr_t)ctx;
 	reg[BPF_REG_10] = (u64)(uintptr_t)&stack[ARRAY_SIZE(stack)];
@@ -124,6 +124,22 @@ u64 kbpf_interp_run(const struct bpf_insn *insns, const kbpf_helper_fn *helpers,
 			case BPF_JA:
 				insn += insn->off;
 				break;
+			case KBPF_INSN_TAIL_CALL & 0xf0: {
+				/* R1 ctx, R2 prog array, R3 index; a miss falls through. */
+				const struct kbpf_map_desc *m = (const void *)(uintptr_t)reg[2];
+				const struct kbpf_tail_target *t;
+				u32 idx = (u32)reg[3];
+
+				if (idx >= m->max_entries || tail_calls >= KBPF_MAX_TAIL_CALL_CNT)
+					break;
+				t = __atomic_load_n(&m->tail_slots[idx], __ATOMIC_ACQUIRE);
+				if (!t)
+					break;
+				tail_calls++;
+				reg[BPF_REG_10] = (u64)(uintptr_t)&stack[ARRAY_SIZE(stack)];
+				insn = t->insns - 1;
+				break;
+			}
 			case BPF_EXIT:
 				if (!depth)
 					return reg[BPF_REG_0];

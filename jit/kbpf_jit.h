@@ -48,6 +48,12 @@ void kbpf_jit_layout_free(struct kbpf_jit_layout *layout);
 /* Offset of each instruction's code in the image (for line info); -1 if none. */
 s64 kbpf_jit_insn_offset(const struct kbpf_jit_layout *layout, u32 idx);
 
+/*
+ * Where a tail call enters an image: after "endbr64; xor eax, eax; push rbp;
+ * mov rbp, rsp", at a second endbr64. The tail-call count arrives in eax.
+ */
+#define KBPF_JIT_TAIL_OFFSET	10
+
 /* JIT-compiled programs are called as u64 fn(const void *ctx). */
 typedef u64 (*kbpf_jited_fn)(const void *ctx);
 

@@ -12,8 +12,10 @@
  *   R6 rbx  R7 r13  R8 r14  R9 r15  R10 rbp
  *   r10 (AX) and r11 (AUX) are scratch.
  *
- * Frame: endbr64; push rbp; mov rbp, rsp; sub rsp, stack; push rbx, r13,
- * r14, r15.
+ * Frame: endbr64; xor eax, eax (tail-call count; nop2 in callees); push rbp;
+ * mov rbp, rsp; [KBPF_JIT_TAIL_OFFSET] endbr64; sub rsp, stack; push rbx,
+ * r13, r14, r15. A program that makes tail calls keeps the count in a
+ * 16-byte slot below its stack, at [rbp - stack - 8].
  * The BPF stack is [rbp - stack, rbp); stack is rounded to 16 so helper
  * calls see an ABI-aligned rsp.
  */
@@ -54,6 +56,7 @@ struct kbpf_jit_pass {
 	const struct kbpf_jit_layout *prev;	/* jumps are sized from this */
 	struct kbpf_jit_layout *cur;		/* this pass writes here */
 	u32 sub;				/* function being emitted */
+	bool tail_calls;			/* the program makes tail calls */
 	u8 *image;				/* final address, emit pass only */
 };
 
@@ -111,17 +114,25 @@ static void kbpf_jit_prologue(struct kbpf_jit_pass *p, u32 stack)
 {
 	struct kbpf_emit *e = &p->e;
 	static const u8 endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
+	static const u8 xor_eax[] = { 0x31, 0xc0 }, nop2[] = { 0x66, 0x90 };
 
 	/* A valid indirect-branch target under IBT; a nop elsewhere. */
 	kbpf_emit_bytes(e, endbr64, sizeof(endbr64));
+	kbpf_emit_bytes(e, p->sub ? nop2 : xor_eax, 2);
 	kbpf_x86_push(e, X86_RBP);
 	kbpf_x86_mov_rr(e, true, X86_RBP, X86_RSP);
+	/* KBPF_JIT_TAIL_OFFSET: where tail calls come in */
+	kbpf_emit_bytes(e, endbr64, sizeof(endbr64));
+	if (p->tail_calls)
+		stack += 16;
 	if (stack) {
 		kbpf_emit_u8(e, 0x48);				/* sub rsp, imm32 */
 		kbpf_emit_u8(e, 0x81);
 		kbpf_emit_modrm_reg(e, X86_EXT_SUB, X86_RSP);
 		kbpf_emit_u32(e, stack);
 	}
+	if (p->tail_calls)	/* the count, at [rbp - stack - 8] */
+		kbpf_x86_store_r(e, 4, X86_RBP, -(s32)(stack - 8), X86_RAX);
 	kbpf_x86_push(e, X86_RBX);
 	kbpf_x86_push(e, X86_R13);
 	kbpf_x86_push(e, X86_R14);
@@ -533,6 +544,60 @@ static void kbpf_jit_ld_pkt(struct kbpf_jit_pass *p, u32 idx, const struct bpf_i
 	kbpf_jit_jump(p, CC_JMP, idx, p->prev->epi[p->sub]);
 }
 
+/* Patch a forward rel8 emitted at pos to land at the current position. */
+static void kbpf_jit_patch8(struct kbpf_emit *e, u32 pos)
+{
+	if (e->buf && !e->err)
+		e->buf[pos] = (u8)(e->len - pos - 1);
+}
+
+/* jcc rel8 to be patched; returns the displacement's position. */
+static u32 kbpf_jit_jcc8(struct kbpf_emit *e, int cc)
+{
+	kbpf_emit_u8(e, (u8)(0x70 | cc));
+	kbpf_emit_u8(e, 0);
+	return e->len - 1;
+}
+
+/*
+ * Tail call: R1 ctx (rdi), R2 prog array (rsi), R3 index (rdx). If the index
+ * is in range, the count below the limit and the slot holds a JIT-compiled
+ * program, leave this frame and jump into that program with the count + 1
+ * in eax. Otherwise fall through, as Linux does.
+ */
+static void kbpf_jit_tail_call(struct kbpf_jit_pass *p)
+{
+	struct kbpf_emit *e = &p->e;
+	s32 tcc = -(s32)(((p->cur->sub[0].stack_depth + 15) & ~15u) + 8);
+	static const u8 load_slot[] = { 0x4d, 0x8b, 0x1c, 0xd3 };	/* mov r11, [r11+rdx*8] */
+	static const u8 jmp_r11[] = { 0x41, 0xff, 0xe3 };
+	u32 out[5], n = 0, i;
+
+	kbpf_x86_mov_rr(e, false, X86_RDX, X86_RDX);	/* the index is a u32 */
+	kbpf_emit_u8(e, 0x3b);				/* cmp edx, max_entries */
+	kbpf_emit_modrm_mem(e, X86_RDX, X86_RSI, offsetof(struct kbpf_map_desc, max_entries));
+	out[n++] = kbpf_jit_jcc8(e, CC_AE);
+	kbpf_x86_load(e, 4, X86_RAX, X86_RBP, tcc);
+	kbpf_x86_alu_ri(e, X86_EXT_CMP, false, X86_RAX, KBPF_MAX_TAIL_CALL_CNT);
+	out[n++] = kbpf_jit_jcc8(e, CC_AE);
+	kbpf_x86_load(e, 8, AUX, X86_RSI, offsetof(struct kbpf_map_desc, tail_slots));
+	kbpf_emit_bytes(e, load_slot, sizeof(load_slot));
+	kbpf_x86_alu_rr(e, X86_OP_TEST, true, AUX, AUX);
+	out[n++] = kbpf_jit_jcc8(e, CC_E);
+	kbpf_x86_load(e, 8, AUX, AUX, offsetof(struct kbpf_tail_target, jit_entry));
+	kbpf_x86_alu_rr(e, X86_OP_TEST, true, AUX, AUX);
+	out[n++] = kbpf_jit_jcc8(e, CC_E);
+	kbpf_x86_alu_ri(e, X86_EXT_ADD, false, X86_RAX, 1);
+	kbpf_x86_pop(e, X86_R15);
+	kbpf_x86_pop(e, X86_R14);
+	kbpf_x86_pop(e, X86_R13);
+	kbpf_x86_pop(e, X86_RBX);
+	kbpf_x86_mov_rr(e, true, X86_RSP, X86_RBP);
+	kbpf_emit_bytes(e, jmp_r11, sizeof(jmp_r11));
+	for (i = 0; i < n; i++)
+		kbpf_jit_patch8(e, out[i]);
+}
+
 static void kbpf_jit_insn(struct kbpf_jit_pass *p, u32 idx)
 {
 	const struct bpf_insn *insn = &p->attr->insns[idx];
@@ -597,6 +662,9 @@ static void kbpf_jit_insn(struct kbpf_jit_pass *p, u32 idx)
 		case BPF_CALL:
 			kbpf_jit_call(p, idx, insn);
 			return;
+		case KBPF_INSN_TAIL_CALL & 0xf0:
+			kbpf_jit_tail_call(p);
+			return;
 		default:
 			kbpf_jit_cond_jmp(p, idx, insn);
 			return;
@@ -611,6 +679,9 @@ static int kbpf_jit_pass(struct kbpf_jit_pass *p)
 {
 	struct kbpf_jit_layout *l = p->cur;
 	u32 i, k;
+
+	for (i = 0; i < p->attr->insn_cnt && !p->tail_calls; i++)
+		p->tail_calls = p->attr->insns[i].code == KBPF_INSN_TAIL_CALL;
 
 	for (k = 0; k < l->sub_cnt; k++) {
 		p->sub = k;

@@ -261,6 +261,33 @@ static int kbpf_check_helper_mem(struct kbpf_venv *env, u32 regno, u32 size)
 	}
 }
 
+/*
+ * Maps that only some helpers may touch, as Linux's
+ * check_map_func_compatibility(): a PROG_ARRAY is for tail calls only.
+ */
+static int kbpf_check_map_func(struct kbpf_venv *env, const struct kbpf_map_desc *map,
+			       s32 func_id, const struct kbpf_helper_proto *fn)
+{
+	bool prog_array = map && map->map_type == BPF_MAP_TYPE_PROG_ARRAY;
+
+	if (func_id == BPF_FUNC_tail_call) {
+		if (!prog_array)
+			goto bad;
+		if (env->subprog_cnt > 1) {
+			kbpf_vlog(env, "tail_calls are not allowed in programs with bpf-to-bpf calls\n");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (prog_array)
+		goto bad;
+	return 0;
+bad:
+	kbpf_vlog(env, "cannot pass map_type %u into func %s#%d\n", map ? map->map_type : 0,
+		  fn->name, func_id);
+	return -EINVAL;
+}
+
 static int kbpf_check_call(struct kbpf_venv *env, const struct bpf_insn *insn)
 {
 	struct kbpf_reg *regs = kbpf_cur_regs(env);
@@ -290,6 +317,13 @@ static int kbpf_check_call(struct kbpf_venv *env, const struct bpf_insn *insn)
 		switch (fn->arg[i]) {
 		case KBPF_ARG_ANYTHING:
 			break;
+		case KBPF_ARG_PTR_TO_CTX:
+			if (reg->type != KBPF_PTR_TO_CTX || reg->off) {
+				kbpf_vlog(env, "R%u type=%s expected=ctx\n", regno,
+					  kbpf_reg_type_name(reg->type));
+				return -EACCES;
+			}
+			break;
 		case KBPF_ARG_CONST_MAP_PTR:
 			if (reg->type != KBPF_CONST_PTR_TO_MAP) {
 				kbpf_vlog(env, "R%u type=%s expected=map_ptr\n", regno,
@@ -316,6 +350,9 @@ static int kbpf_check_call(struct kbpf_venv *env, const struct bpf_insn *insn)
 			return -EINVAL;
 		}
 	}
+	err = kbpf_check_map_func(env, map, insn->imm, fn);
+	if (err)
+		return err;
 	for (i = BPF_REG_1; i <= BPF_REG_5; i++)
 		memset(&regs[i], 0, sizeof(regs[i]));
 	switch (fn->ret) {

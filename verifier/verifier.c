@@ -21,6 +21,12 @@ static void kbpf_fixups(struct kbpf_venv *env)
 		struct bpf_insn *insn = &env->insns[i];
 		u64 addr = (u64)(uintptr_t)env->aux[i].map;
 
+		if (insn->code == (BPF_JMP | BPF_CALL) && !insn->src_reg &&
+		    insn->imm == BPF_FUNC_tail_call) {
+			insn->code = KBPF_INSN_TAIL_CALL;
+			insn->imm = 0;
+			continue;
+		}
 		if (insn->code == (BPF_JMP | BPF_CALL) && insn->src_reg == BPF_PSEUDO_CALL) {
 			u32 depth = env->subprog[env->aux[i].subprog].stack_depth;
 
