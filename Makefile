@@ -43,6 +43,9 @@ USER_CFLAGS := -static -O2 -g -Wall -Wextra -Werror -I$(CURDIR)
 
 VM_TEST_SRCS := $(wildcard selftests/vm/*.c)
 VM_TEST_HDRS := $(wildcard selftests/vm/*.h) uapi/kbpf.h
+# Program tables shared with the unit tests (ISA vectors, random generator).
+VM_UNIT_SRCS := selftests/unit/isa_vectors.c selftests/unit/progen.c
+VM_UNIT_HDRS := $(wildcard selftests/unit/*.h) $(wildcard include/*.h)
 VM_TEST_BIN  := $(BUILD)/vm/kbpf_test
 DEMO_BIN     := $(BUILD)/user/kbpf-demo
 RUN_VM       := selftests/qemu/run-vm.sh
@@ -77,9 +80,9 @@ module: deps
 
 bins: $(VM_TEST_BIN) $(DEMO_BIN)
 
-$(VM_TEST_BIN): $(VM_TEST_SRCS) $(VM_TEST_HDRS) | deps
+$(VM_TEST_BIN): $(VM_TEST_SRCS) $(VM_TEST_HDRS) $(VM_UNIT_SRCS) $(VM_UNIT_HDRS) | deps
 	@mkdir -p $(@D)
-	gcc $(USER_CFLAGS) -o $@ $(VM_TEST_SRCS)
+	gcc $(USER_CFLAGS) -Iinclude -Iuapi -Iselftests/unit -o $@ $(VM_TEST_SRCS) $(VM_UNIT_SRCS)
 
 $(DEMO_BIN): user/kbpf-demo.c uapi/kbpf.h | deps
 	@mkdir -p $(@D)
@@ -104,6 +107,11 @@ vm: deps $(VM_MODULE) bins
 vm-shell: deps $(VM_MODULE) bins
 	@$(RUN_VM) $(VM_FLAGS) --bin $(VM_TEST_BIN) --bin $(DEMO_BIN) \
 		$(if $(SHARE),--share $(SHARE)) --interactive
+
+# Benchmarks (selftests/bench/): native runner, then one VM boot; figures only.
+.PHONY: bench
+bench: deps module
+	@$(MAKE) --no-print-directory -f selftests/bench/bench.mk bench VM_TIMEOUT=$(VM_TIMEOUT) V=$(V)
 
 clean:
 	@if [ -d "$(KDIR)" ] && [ -f Kbuild ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi

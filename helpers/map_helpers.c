@@ -23,14 +23,26 @@ u64 kbpf_helper_map_lookup_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 	return (unsigned long)map->ops->lookup(map, (const void *)(unsigned long)r2);
 }
 
+/*
+ * update and delete return the map op's int as Linux 6.1 hands it to
+ * programs: its 6.1 JIT and interpreter call the int-returning op directly,
+ * so an error reaches R0 zero-extended (-E2BIG is 0x00000000fffffff9, not
+ * a negative 64-bit number). Programs written against 6.1 see the same
+ * here; the in-VM differential test checks it against the guest kernel.
+ */
+static inline u64 kbpf_int_ret(int v)
+{
+	return (u32)v;
+}
+
 /* long bpf_map_update_elem(map, const void *key, const void *value, u64 flags) */
 u64 kbpf_helper_map_update_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 {
 	struct kbpf_map *map = kbpf_helper_map(r1);
 
 	WARN_ON_ONCE(!rcu_read_lock_held());
-	return (u64)(s64)map->ops->update(map, (const void *)(unsigned long)r2,
-					  (const void *)(unsigned long)r3, r4);
+	return kbpf_int_ret(map->ops->update(map, (const void *)(unsigned long)r2,
+					     (const void *)(unsigned long)r3, r4));
 }
 
 /* long bpf_map_delete_elem(struct bpf_map *map, const void *key) */
@@ -39,5 +51,5 @@ u64 kbpf_helper_map_delete_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 	struct kbpf_map *map = kbpf_helper_map(r1);
 
 	WARN_ON_ONCE(!rcu_read_lock_held());
-	return (u64)(s64)map->ops->delete(map, (const void *)(unsigned long)r2);
+	return kbpf_int_ret(map->ops->delete(map, (const void *)(unsigned long)r2));
 }

@@ -94,6 +94,7 @@ void kbpf_prog_jit(struct kbpf_prog *prog, const struct kbpf_subprog *subs, u32 
 	prog->jit_image = image;
 	prog->jit_len = len;
 	prog->jit_blinded = attr.blind;
+	prog->tail.jit_entry = (u8 *)image + KBPF_JIT_TAIL_OFFSET;
 	/* Publish last: runners pick the image up only once it is complete. */
 	smp_store_release(&prog->jited, (kbpf_jited_fn)image);
 	return;
@@ -109,4 +110,5 @@ void kbpf_prog_jit_free(struct kbpf_prog *prog)
 	kbpf_exec_free(prog->jit_image, prog->jit_len);
 	prog->jit_image = NULL;
 	prog->jited = NULL;
+	prog->tail.jit_entry = NULL;
 }

@@ -84,6 +84,8 @@ struct kbpf_map_ops {
 			    void *next_key);
 	/* Optional: map the values into userspace (BPF_F_MMAPABLE). */
 	int (*mmap)(struct kbpf_map *map, struct vm_area_struct *vma);
+	/* Optional: the last user fd closed (programs may still hold the map). */
+	void (*release_uref)(struct kbpf_map *map);
 };
 
 struct kbpf_map {
@@ -94,6 +96,7 @@ struct kbpf_map {
 	struct kbpf_map_desc desc;
 	const struct kbpf_map_ops *ops;
 	refcount_t refcnt;		/* one per fd, one per using program */
+	atomic_t usercnt;		/* fds only: see ops->release_uref */
 	u32 id;				/* 0 until published in the idr */
 	int numa_node;
 	u64 map_extra;
@@ -110,6 +113,11 @@ static inline struct kbpf_map *kbpf_map_from_desc(const struct kbpf_map_desc *de
 const struct kbpf_map_ops *kbpf_map_type_ops(u32 map_type);
 extern const struct kbpf_map_ops kbpf_array_map_ops;
 extern const struct kbpf_map_ops kbpf_htab_map_ops;
+extern const struct kbpf_map_ops kbpf_prog_array_map_ops;
+
+struct kbpf_prog;
+/* maps/prog_array.c: may prog share this PROG_ARRAY (type, JIT)? */
+bool kbpf_prog_array_compatible(struct kbpf_map *map, const struct kbpf_prog *prog);
 
 /* maps/area.c: large zeroed map memory, accounted, may fail quietly. */
 void *kbpf_map_area_alloc(u64 size, int numa_node);
@@ -142,6 +150,8 @@ struct kbpf_prog {
 	u32 used_map_cnt;
 	struct kbpf_map *used_maps[KBPF_MAX_USED_MAPS];	/* one ref each */
 	struct bpf_insn *insns;		/* verified, as run */
+	/* Where tail calls enter it (maps/prog_array.c slots point here). */
+	struct kbpf_tail_target tail;
 	/* JIT image (kmod/jit.c): NULL when the program is interpreted. */
 	kbpf_jited_fn jited;
 	void *jit_image;

@@ -60,9 +60,18 @@ u32 kbpf_map_value_size(const struct kbpf_map *map)
 	return map->desc.value_size;
 }
 
+static void kbpf_map_put_uref(struct kbpf_map *map)
+{
+	if (atomic_dec_and_test(&map->usercnt) && map->ops->release_uref)
+		map->ops->release_uref(map);
+}
+
 static int kbpf_map_release(struct inode *inode, struct file *file)
 {
-	kbpf_map_put(file->private_data);
+	struct kbpf_map *map = file->private_data;
+
+	kbpf_map_put_uref(map);
+	kbpf_map_put(map);
 	return 0;
 }
 
@@ -149,8 +158,13 @@ const struct file_operations kbpf_map_fops = {
 /* Consumes the caller's reference on success. */
 int kbpf_map_new_fd(struct kbpf_map *map, int f_flags)
 {
-	return anon_inode_getfd("bpf-map", &kbpf_map_fops, map,
-				f_flags | O_CLOEXEC);
+	int fd;
+
+	atomic_inc(&map->usercnt);
+	fd = anon_inode_getfd("bpf-map", &kbpf_map_fops, map, f_flags | O_CLOEXEC);
+	if (fd < 0)
+		kbpf_map_put_uref(map);
+	return fd;
 }
 
 /* The map behind a file, or ERR_PTR(-EINVAL) if it is not a map fd. */

@@ -97,10 +97,21 @@ struct bpf_insn *kbpf_prog_dump_xlated(const struct kbpf_prog *prog)
 		return NULL;
 	memcpy(insns, prog->insns, prog->len * sizeof(*insns));
 
-	for (i = 0; i + 1 < prog->len; i++) {
+	for (i = 0; i < prog->len; i++) {
 		u64 imm;
 
-		if (!kbpf_is_ld_imm64(&insns[i]))
+		/* Undo the verifier's call fixups, as Linux's dump does. */
+		if (insns[i].code == KBPF_INSN_TAIL_CALL) {
+			insns[i].code = BPF_JMP | BPF_CALL;
+			insns[i].imm = BPF_FUNC_tail_call;
+			continue;
+		}
+		if (insns[i].code == (BPF_JMP | BPF_CALL) &&
+		    insns[i].src_reg == BPF_PSEUDO_CALL) {
+			insns[i].off = 0;
+			continue;
+		}
+		if (i + 1 >= prog->len || !kbpf_is_ld_imm64(&insns[i]))
 			continue;
 		imm = ((u64)(u32)insns[i + 1].imm << 32) | (u32)insns[i].imm;
 		for (m = 0; m < prog->used_map_cnt; m++) {

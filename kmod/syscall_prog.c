@@ -143,7 +143,7 @@ int kbpf_cmd_prog_load(union bpf_attr *attr)
 	char license[KBPF_LICENSE_LEN];
 	struct kbpf_subprog *subs;
 	struct kbpf_prog *prog;
-	u32 sub_cnt = 0;
+	u32 sub_cnt = 0, i;
 	bool is_gpl;
 	int err;
 
@@ -221,6 +221,13 @@ int kbpf_cmd_prog_load(union bpf_attr *attr)
 	kvfree(subs);
 	if (err)
 		goto err_free;
+	prog->tail.insns = prog->insns;
+	/* As Linux's bpf_check_tail_call(): one backend and type per PROG_ARRAY. */
+	err = -EINVAL;
+	for (i = 0; i < prog->used_map_cnt; i++)
+		if (prog->used_maps[i]->desc.map_type == BPF_MAP_TYPE_PROG_ARRAY &&
+		    !kbpf_prog_array_compatible(prog->used_maps[i], prog))
+			goto err_free;
 
 	err = kbpf_prog_alloc_id(prog);
 	if (err)

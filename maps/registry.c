@@ -7,6 +7,7 @@
 static const struct kbpf_map_ops *const kbpf_map_types[] = {
 	[BPF_MAP_TYPE_HASH]	= &kbpf_htab_map_ops,
 	[BPF_MAP_TYPE_ARRAY]	= &kbpf_array_map_ops,
+	[BPF_MAP_TYPE_PROG_ARRAY] = &kbpf_prog_array_map_ops,
 };
 
 /* NULL for a type kbpf does not implement (MAP_CREATE: -EINVAL). */

@@ -142,7 +142,7 @@ static u64 kt_update_fn(u64 map, u64 key, u64 value, u64 flags, u64 a5)
 	s64 i = kt_slot(m, (const void *)(uintptr_t)key, true);
 
 	if (i < 0)
-		return (u64)-E2BIG;
+		return (u32)-E2BIG;	/* zero-extended, as Linux 6.1 */
 	memcpy(kt_value(m, (u32)i), (const void *)(uintptr_t)value, m->desc.value_size);
 	return 0;
 }
@@ -153,7 +153,7 @@ static u64 kt_delete_fn(u64 map, u64 key, u64 a3, u64 a4, u64 a5)
 	s64 i = kt_slot(m, (const void *)(uintptr_t)key, false);
 
 	if (i < 0 || m->desc.map_type == BPF_MAP_TYPE_ARRAY)
-		return (u64)(i < 0 ? -ENOENT : -EINVAL);
+		return (u32)(i < 0 ? -ENOENT : -EINVAL);
 	m->used[i] = false;
 	return 0;
 }

@@ -1,0 +1,54 @@
+# Benchmarks (figures only; times are never a pass/fail criterion).
+#   make bench                                  from the top level: both runners
+#   make -f selftests/bench/bench.mk native     native runner only (no VM)
+#   make -f selftests/bench/bench.mk vm         in-VM runner only (needs kbpf.ko)
+# The exit status is non-zero only if a program failed to load or run, or the
+# runners disagree on a result (kbpf vs kernel vs the C reference).
+BENCH_OUT	?= build/bench
+BENCH_CC	?= gcc
+VM_TIMEOUT	?= 300
+V		?= 0
+# The portable core, built again for real time: -O2, no sanitizers.
+BENCH_CFLAGS	:= -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+		   -Iinclude -Iuapi
+CORE_SRCS	:= $(wildcard verifier/*.c) $(wildcard jit/*.c) helpers/protos.c
+CORE_HDRS	:= $(wildcard include/*.h verifier/*.h jit/*.h)
+CORE_OBJS	:= $(patsubst %.c,$(BENCH_OUT)/core/%.o,$(CORE_SRCS))
+PROG_SRCS	:= selftests/bench/programs.c
+PROG_HDRS	:= selftests/bench/programs.h include/kbpf_insn.h
+NATIVE_BIN	:= $(BENCH_OUT)/bench_native
+VM_BIN		:= $(BENCH_OUT)/bench_vm
+VM_LOG		:= $(BENCH_OUT)/console.log
+
+.PHONY: bench native vm bins
+bins: $(NATIVE_BIN) $(VM_BIN)
+
+$(BENCH_OUT)/core/%.o: %.c $(CORE_HDRS)
+	@mkdir -p $(dir $@)
+	$(BENCH_CC) $(BENCH_CFLAGS) -c $< -o $@
+
+$(NATIVE_BIN): selftests/bench/bench_native.c $(PROG_SRCS) $(PROG_HDRS) $(CORE_OBJS)
+	$(BENCH_CC) $(BENCH_CFLAGS) -Ijit -Iselftests/bench -o $@ \
+		selftests/bench/bench_native.c $(PROG_SRCS) $(CORE_OBJS)
+
+# Static, only libc and <linux/bpf.h>: it runs in the busybox guest.
+$(VM_BIN): selftests/bench/bench_vm.c $(PROG_SRCS) $(PROG_HDRS) uapi/kbpf.h
+	@mkdir -p $(@D)
+	$(BENCH_CC) -static -O2 -g -Wall -Wextra -Werror -I. -Iinclude -Iselftests/bench \
+		-o $@ selftests/bench/bench_vm.c $(PROG_SRCS)
+
+native: $(NATIVE_BIN)
+	@$(NATIVE_BIN)
+
+# One boot; the guest's output is cut out of the console log afterwards.
+vm: $(VM_BIN)
+	@rc=0; selftests/qemu/run-vm.sh --quiet --timeout $(VM_TIMEOUT) --log $(VM_LOG) \
+		$(if $(filter 1,$(V)),--verbose) --bin $(VM_BIN) -- /tests/bench_vm || rc=$$?; \
+	sed -n '/^=== kbpf bench (VM/,/^=== end ===/p' $(VM_LOG); \
+	[ $$rc -eq 0 ] || echo "bench: the VM run exited with status $$rc (console: $(VM_LOG))"; \
+	exit $$rc
+
+bench: bins
+	@rc=0; $(NATIVE_BIN) || rc=1; echo; \
+	$(MAKE) --no-print-directory -f selftests/bench/bench.mk vm || rc=1; \
+	exit $$rc

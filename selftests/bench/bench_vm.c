@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bench_vm: in ONE boot, each benchmark program is loaded into kbpf
+ * (/dev/kbpf) and into the guest kernel (bpf(2)) and run with
+ * BPF_PROG_TEST_RUN and a large repeat on both. Reported: the mean
+ * `duration` of each side and the ratio kbpf/kernel, for kbpf JIT vs kernel
+ * JIT and for kbpf interpreter vs kernel interpreter. Under TCG only the
+ * ratios mean anything; absolute ns are printed as context.
+ *
+ * The JIT switches (net.core.bpf_jit_enable, kbpf's jit_enable module
+ * parameter) are set before the programs of a mode are loaded; whether each
+ * program really ended up JITed is read back from its fdinfo (prog_jited).
+ * Both sides must return the same retval, which must also equal the C
+ * reference; a mismatch is printed loudly and makes the exit status 1.
+ * The times themselves are never judged.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/bpf.h>
+#include "uapi/kbpf.h"
+#include "programs.h"
+
+#define KERNEL_JIT_SYSCTL	"/proc/sys/net/core/bpf_jit_enable"
+#define KBPF_JIT_PARAM		"/sys/module/kbpf/parameters/jit_enable"
+/* Each timed TEST_RUN aims at about this long (guest time), best of ROUNDS. */
+#define TARGET_NS		150000000ull
+#define ROUNDS			3
+#define CALIB_REPEAT		20
+
+enum { KBPF, KERN, NSIDES };
+static const char *const side_name[NSIDES] = { "kbpf", "kernel" };
+static int dev_fd = -1;
+static int failures;
+
+static long bpf_call(int side, int cmd, union bpf_attr *attr)
+{
+	struct kbpf_call c = {
+		.cmd = cmd, .size = sizeof(*attr), .attr = (__u64)(unsigned long)attr,
+	};
+
+	if (side == KERN)
+		return syscall(__NR_bpf, cmd, attr, sizeof(*attr));
+	return ioctl(dev_fd, KBPF_IOC_CALL, &c);
+}
+
+static int write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+static int read_int(const char *path)
+{
+	char buf[32] = "";
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if (buf[0] == 'Y')
+		return 1;
+	if (buf[0] == 'N')
+		return 0;
+	return atoi(buf);
+}
+
+/* prog_jited from /proc/self/fdinfo/<fd>, or -1. */
+static int fd_jited(int fd)
+{
+	char path[64], line[128];
+	FILE *f;
+	int v = -1;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "prog_jited: %d", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+static int make_map(int side)
+{
+	union bpf_attr a;
+	__u32 k;
+	__u64 v;
+	int fd;
+
+	memset(&a, 0, sizeof(a));
+	a.map_type = BPF_MAP_TYPE_HASH;
+	a.key_size = 4;
+	a.value_size = 8;
+	a.max_entries = KB_MAP_MAX;
+	strcpy(a.map_name, "bench_hash");
+	fd = bpf_call(side, BPF_MAP_CREATE, &a);
+	if (fd < 0) {
+		printf("FAIL: %s: BPF_MAP_CREATE: %s\n", side_name[side], strerror(errno));
+		return -1;
+	}
+	for (k = 0; k < KB_MAP_KEYS; k++) {
+		v = kb_map_value(k);
+		memset(&a, 0, sizeof(a));
+		a.map_fd = fd;
+		a.key = (__u64)(unsigned long)&k;
+		a.value = (__u64)(unsigned long)&v;
+		if (bpf_call(side, BPF_MAP_UPDATE_ELEM, &a)) {
+			printf("FAIL: %s: BPF_MAP_UPDATE_ELEM: %s\n", side_name[side],
+			       strerror(errno));
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
+}
+
+static int load_prog(int side, const struct kb_prog *kp, int map_fd)
+{
+	static struct bpf_insn insns[KB_MAX_INSNS];
+	static char log[1 << 16];
+	union bpf_attr a;
+	int cnt, fd;
+
+	cnt = kp->build(insns, map_fd);
+	if (cnt < 0) {
+		printf("FAIL: %s: program does not assemble\n", kp->name);
+		return -1;
+	}
+	memset(&a, 0, sizeof(a));
+	a.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+	a.insns = (__u64)(unsigned long)insns;
+	a.insn_cnt = cnt;
+	a.license = (__u64)(unsigned long)"GPL";
+	strncpy(a.prog_name, kp->name, sizeof(a.prog_name) - 1);
+	fd = bpf_call(side, BPF_PROG_LOAD, &a);
+	if (fd >= 0)
+		return fd;
+	printf("FAIL: %s: %s: BPF_PROG_LOAD: %s\n", side_name[side], kp->name, strerror(errno));
+	a.log_level = 1;
+	a.log_buf = (__u64)(unsigned long)log;
+	a.log_size = sizeof(log);
+	log[0] = '\0';
+	fd = bpf_call(side, BPF_PROG_LOAD, &a);
+	if (fd >= 0)
+		close(fd);
+	printf("---- verifier log (tail) ----\n%s\n",
+	       strlen(log) > 3000 ? log + strlen(log) - 3000 : log);
+	return -1;
+}
+
+static int test_run(int side, int fd, const void *pkt, __u32 repeat, __u32 *retval,
+		    __u32 *duration)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.test.prog_fd = fd;
+	a.test.data_in = (__u64)(unsigned long)pkt;
+	a.test.data_size_in = KB_PKT_LEN;
+	a.test.repeat = repeat;
+	if (bpf_call(side, BPF_PROG_TEST_RUN, &a)) {
+		printf("FAIL: %s: BPF_PROG_TEST_RUN: %s\n", side_name[side], strerror(errno));
+		return -1;
+	}
+	*retval = a.test.retval;
+	*duration = a.test.duration;
+	return 0;
+}
+
+struct result {
+	bool ok;
+	int jited[NSIDES];
+	__u32 retval[NSIDES];
+	__u32 repeat;
+	double ns[NSIDES];
+};
+
+/* What the C twin of the program returns on pkt (program 4: the known sum). */
+static __u32 c_expected(const struct kb_prog *kp, const __u8 *pkt)
+{
+	struct kb_input in = {
+		.mac = pkt, .net = pkt + KB_ETH_HLEN, .net_len = KB_NET_LEN,
+		.len = KB_NET_LEN,
+	};
+
+	if (kp->uses_map) {		/* no map in here: the sum is known */
+		__u64 sum = 0;
+		__u32 i;
+
+		for (i = 0; i < KB_MAP_LOOKUPS; i++)
+			sum += kb_map_value((i * 37) & (KB_MAP_KEYS - 1));
+		return (__u32)(sum ^ (sum >> 32));
+	}
+	return kp->c_ref(&in);
+}
+
+/* Load every program on both sides (after the switches are set), then time. */
+static void run_mode(const char *mode, const __u8 *pkt, struct result *res)
+{
+	int map_fd[NSIDES], fd[KB_NPROGS][NSIDES];
+	int p, s, r;
+
+	for (s = 0; s < NSIDES; s++)
+		map_fd[s] = make_map(s);
+	for (p = 0; p < KB_NPROGS; p++)
+		for (s = 0; s < NSIDES; s++) {
+			fd[p][s] = map_fd[s] >= 0 || !kb_progs[p].uses_map ?
+				   load_prog(s, &kb_progs[p], map_fd[s]) : -1;
+			res[p].jited[s] = fd[p][s] >= 0 ? fd_jited(fd[p][s]) : -1;
+		}
+
+	for (p = 0; p < KB_NPROGS; p++) {
+		const struct kb_prog *kp = &kb_progs[p];
+		__u32 dur[NSIDES], ret, expect = c_expected(kp, pkt);
+		double worst = 1;
+
+		memset(&res[p].ns, 0, sizeof(res[p].ns));
+		res[p].ok = false;
+		if (fd[p][KBPF] < 0 || fd[p][KERN] < 0) {
+			failures++;
+			continue;
+		}
+		/* calibrate: repeat so that the slower side takes ~TARGET_NS */
+		for (s = 0; s < NSIDES; s++) {
+			if (test_run(s, fd[p][s], pkt, CALIB_REPEAT, &res[p].retval[s], &dur[s]))
+				goto fail;
+			if (dur[s] > worst)
+				worst = dur[s];
+		}
+		if (res[p].retval[KBPF] != res[p].retval[KERN] ||
+		    res[p].retval[KERN] != expect) {
+			printf("!!!!!! MISMATCH (%s, %s): kbpf retval %#x, kernel retval %#x, "
+			       "C reference %#x !!!!!!\n", mode, kp->name, res[p].retval[KBPF],
+			       res[p].retval[KERN], expect);
+			failures++;
+		}
+		res[p].repeat = (__u32)(TARGET_NS / worst);
+		if (res[p].repeat < CALIB_REPEAT)
+			res[p].repeat = CALIB_REPEAT;
+		res[p].ns[KBPF] = res[p].ns[KERN] = 1e30;
+		for (r = 0; r < ROUNDS; r++)
+			for (s = 0; s < NSIDES; s++) {
+				/* alternate which side goes first */
+				int side = (r & 1) ? NSIDES - 1 - s : s;
+
+				if (test_run(side, fd[p][side], pkt, res[p].repeat, &ret, &dur[side]))
+					goto fail;
+				if (ret != res[p].retval[side]) {
+					printf("!!!!!! MISMATCH (%s, %s): %s retval changed %#x -> %#x\n",
+					       mode, kp->name, side_name[side], res[p].retval[side], ret);
+					failures++;
+				}
+				if (dur[side] < res[p].ns[side])
+					res[p].ns[side] = dur[side];
+			}
+		res[p].ok = true;
+		continue;
+fail:
+		failures++;
+	}
+
+	for (p = 0; p < KB_NPROGS; p++)
+		for (s = 0; s < NSIDES; s++)
+			if (fd[p][s] >= 0)
+				close(fd[p][s]);
+	for (s = 0; s < NSIDES; s++)
+		if (map_fd[s] >= 0)
+			close(map_fd[s]);
+}
+
+static const char *jited_str(int j)
+{
+	return j == 1 ? "jit" : j == 0 ? "interp" : "?";
+}
+
+static void print_mode(const char *title, const struct result *res, bool split_ok,
+		       int want_jited)
+{
+	int p;
+
+	printf("\n%s\n", title);
+	printf("%-12s %9s %12s %12s %11s  %-14s %s\n", "program", "repeat", "kbpf ns",
+	       "kernel ns", "kbpf/kernel", "ran as k/K", "retval");
+	for (p = 0; p < KB_NPROGS; p++) {
+		const struct result *r = &res[p];
+		char ran[32];
+
+		snprintf(ran, sizeof(ran), "%s/%s", jited_str(r->jited[KBPF]),
+			 jited_str(r->jited[KERN]));
+		if (!r->ok) {
+			printf("%-12s %9s %12s %12s %11s  %-14s\n", kb_progs[p].name, "-",
+			       "-", "-", "(failed)", ran);
+			continue;
+		}
+		printf("%-12s %9u %12.0f %12.0f %10.2fx  %-14s %#x%s\n", kb_progs[p].name,
+		       r->repeat, r->ns[KBPF], r->ns[KERN], r->ns[KBPF] / r->ns[KERN], ran,
+		       r->retval[KBPF], r->retval[KBPF] == r->retval[KERN] ? "" : " MISMATCH");
+		if (split_ok && (r->jited[KBPF] != want_jited || r->jited[KERN] != want_jited))
+			printf("  note: %s did not run in the requested mode (see 'ran as')\n",
+			       kb_progs[p].name);
+	}
+}
+
+int main(void)
+{
+	static __u8 pkt[KB_PKT_LEN];
+	static struct result res_jit[KB_NPROGS], res_interp[KB_NPROGS];
+	int kjit0, kbpf_param, err;
+	bool kernel_interp_ok = true, split_ok;
+
+	kb_make_packet(pkt);
+	dev_fd = open(KBPF_DEVICE_PATH, O_RDWR);
+	if (dev_fd < 0) {
+		printf("FAIL: open %s: %s\n", KBPF_DEVICE_PATH, strerror(errno));
+		return 1;
+	}
+	kjit0 = read_int(KERNEL_JIT_SYSCTL);
+	kbpf_param = read_int(KBPF_JIT_PARAM);
+	split_ok = kbpf_param >= 0;
+
+	printf("=== kbpf bench (VM: BPF_PROG_TEST_RUN duration, TCG) ===\n");
+	printf("packet: %d bytes (Eth/IPv4/TCP); each figure: best of %d runs of `repeat`, "
+	       "repeat sized for ~%llu ms\n", KB_PKT_LEN, ROUNDS, TARGET_NS / 1000000);
+	printf("kernel %s = %d at boot\n", KERNEL_JIT_SYSCTL, kjit0);
+	if (split_ok)
+		printf("kbpf %s = %d at boot\n", KBPF_JIT_PARAM, kbpf_param);
+	else
+		printf("kbpf JIT/interp split unavailable: %s does not exist; kbpf runs in its "
+		       "default mode in both tables (see 'ran as')\n", KBPF_JIT_PARAM);
+
+	/* ---- JIT vs JIT ---- */
+	err = write_file(KERNEL_JIT_SYSCTL, "1");
+	if (err)
+		printf("warning: writing 1 to %s: %s\n", KERNEL_JIT_SYSCTL, strerror(-err));
+	if (split_ok && (err = write_file(KBPF_JIT_PARAM, "1")))
+		printf("warning: writing 1 to %s: %s\n", KBPF_JIT_PARAM, strerror(-err));
+	run_mode("jit", pkt, res_jit);
+
+	/* ---- interpreter vs interpreter ---- */
+	err = write_file(KERNEL_JIT_SYSCTL, "0");
+	if (err || read_int(KERNEL_JIT_SYSCTL) != 0) {
+		printf("kernel interpreter unavailable: writing 0 to %s: %s (read back %d; "
+		       "CONFIG_BPF_JIT_ALWAYS_ON?)\n", KERNEL_JIT_SYSCTL,
+		       err ? strerror(-err) : "accepted", read_int(KERNEL_JIT_SYSCTL));
+		kernel_interp_ok = false;
+	} else {
+		printf("kernel: writing 0 to %s worked (no CONFIG_BPF_JIT_ALWAYS_ON)\n",
+		       KERNEL_JIT_SYSCTL);
+	}
+	if (split_ok && (err = write_file(KBPF_JIT_PARAM, "0")))
+		printf("warning: writing 0 to %s: %s\n", KBPF_JIT_PARAM, strerror(-err));
+	run_mode("interp", pkt, res_interp);
+	if (kjit0 >= 0) {
+		char v[16];
+
+		snprintf(v, sizeof(v), "%d", kjit0);
+		write_file(KERNEL_JIT_SYSCTL, v);
+	}
+	if (split_ok) {
+		char v[16];
+
+		snprintf(v, sizeof(v), "%d", kbpf_param);
+		write_file(KBPF_JIT_PARAM, v);
+	}
+
+	print_mode(split_ok ? "JIT: kbpf JIT vs kernel JIT (bpf_jit_enable=1, kbpf jit_enable=1)"
+			    : "kernel JIT (bpf_jit_enable=1) vs kbpf in its default mode",
+		   res_jit, split_ok, 1);
+	print_mode(split_ok ? (kernel_interp_ok ?
+			       "Interpreter: kbpf interp vs kernel interp (bpf_jit_enable=0, kbpf jit_enable=0)" :
+			       "kbpf interp (jit_enable=0) vs kernel: its JIT could not be turned off")
+			    : "kernel interpreter (bpf_jit_enable=0) vs kbpf in its default mode",
+		   res_interp, split_ok, 0);
+	printf("('ran as' = prog_jited from fdinfo, kbpf/kernel; ns are guest TCG time, "
+	       "only the ratios count)\n");
+	if (failures)
+		printf("\n!!!!!! %d failure(s) or mismatch(es) above !!!!!!\n", failures);
+	printf("=== end ===\n");
+	return failures ? 1 : 0;
+}
