@@ -56,6 +56,7 @@ struct kbpf_jit_pass {
 	const struct kbpf_jit_layout *prev;	/* jumps are sized from this */
 	struct kbpf_jit_layout *cur;		/* this pass writes here */
 	u32 sub;				/* function being emitted */
+	u8 saved;				/* bit i: the function uses R6 + i */
 	bool tail_calls;			/* the program makes tail calls */
 	u8 *image;				/* final address, emit pass only */
 };
@@ -110,6 +111,54 @@ static void kbpf_jit_jump(struct kbpf_jit_pass *p, int cc, u32 idx, u32 target)
 	kbpf_emit_u32(&p->e, (u32)disp);
 }
 
+/*
+ * Callee-saved registers: a function saves only those of rbx, r13, r14,
+ * r15 whose BPF register (R6-R9) it mentions, as Linux's JIT does.
+ */
+static u8 kbpf_jit_used_saved(const struct kbpf_jit_pass *p)
+{
+	const struct kbpf_jit_layout *l = p->cur;
+	u32 i, end = l->sub[p->sub + 1].start;
+	u8 used = 0;
+
+	for (i = l->sub[p->sub].start; i < end; i++) {
+		const struct bpf_insn *insn = &p->attr->insns[i];
+
+		if (insn->dst_reg >= BPF_REG_6 && insn->dst_reg <= BPF_REG_9)
+			used |= 1 << (insn->dst_reg - BPF_REG_6);
+		if (insn->src_reg >= BPF_REG_6 && insn->src_reg <= BPF_REG_9)
+			used |= 1 << (insn->src_reg - BPF_REG_6);
+		/* LD_ABS/IND read the context from R6 */
+		if (BPF_CLASS(insn->code) == BPF_LD && BPF_MODE(insn->code) != BPF_IMM)
+			used |= 1;
+	}
+	return used;
+}
+
+static void kbpf_jit_push_saved(struct kbpf_jit_pass *p)
+{
+	u32 i;
+
+	for (i = 0; i < 4; i++)
+		if (p->saved & (1 << i))
+			kbpf_x86_push(&p->e, kbpf_x86_reg[BPF_REG_6 + i]);
+}
+
+static void kbpf_jit_pop_saved(struct kbpf_jit_pass *p)
+{
+	u32 i;
+
+	for (i = 4; i-- > 0;)
+		if (p->saved & (1 << i))
+			kbpf_x86_pop(&p->e, kbpf_x86_reg[BPF_REG_6 + i]);
+}
+
+/* The tail-call count's slot (main function only): just below the BPF stack. */
+static s32 kbpf_jit_tcc_off(const struct kbpf_jit_pass *p)
+{
+	return -(s32)(((p->cur->sub[0].stack_depth + 15) & ~15u) + 8);
+}
+
 static void kbpf_jit_prologue(struct kbpf_jit_pass *p, u32 stack)
 {
 	struct kbpf_emit *e = &p->e;
@@ -125,28 +174,25 @@ static void kbpf_jit_prologue(struct kbpf_jit_pass *p, u32 stack)
 	kbpf_emit_bytes(e, endbr64, sizeof(endbr64));
 	if (p->tail_calls)
 		stack += 16;
+	/* Keep rsp 16-byte aligned at helper calls whatever we push. */
+	if (__builtin_popcount(p->saved) & 1)
+		stack += 8;
 	if (stack) {
 		kbpf_emit_u8(e, 0x48);				/* sub rsp, imm32 */
 		kbpf_emit_u8(e, 0x81);
 		kbpf_emit_modrm_reg(e, X86_EXT_SUB, X86_RSP);
 		kbpf_emit_u32(e, stack);
 	}
-	if (p->tail_calls)	/* the count, at [rbp - stack - 8] */
-		kbpf_x86_store_r(e, 4, X86_RBP, -(s32)(stack - 8), X86_RAX);
-	kbpf_x86_push(e, X86_RBX);
-	kbpf_x86_push(e, X86_R13);
-	kbpf_x86_push(e, X86_R14);
-	kbpf_x86_push(e, X86_R15);
+	if (p->tail_calls)	/* the count, at [rbp - frame - 8] */
+		kbpf_x86_store_r(e, 4, X86_RBP, kbpf_jit_tcc_off(p), X86_RAX);
+	kbpf_jit_push_saved(p);
 }
 
 static void kbpf_jit_epilogue(struct kbpf_jit_pass *p)
 {
 	struct kbpf_emit *e = &p->e;
 
-	kbpf_x86_pop(e, X86_R15);
-	kbpf_x86_pop(e, X86_R14);
-	kbpf_x86_pop(e, X86_R13);
-	kbpf_x86_pop(e, X86_RBX);
+	kbpf_jit_pop_saved(p);
 	kbpf_emit_u8(e, 0xc9);		/* leave */
 	kbpf_emit_u8(e, 0xc3);		/* ret */
 }
@@ -568,7 +614,7 @@ static u32 kbpf_jit_jcc8(struct kbpf_emit *e, int cc)
 static void kbpf_jit_tail_call(struct kbpf_jit_pass *p)
 {
 	struct kbpf_emit *e = &p->e;
-	s32 tcc = -(s32)(((p->cur->sub[0].stack_depth + 15) & ~15u) + 8);
+	s32 tcc = kbpf_jit_tcc_off(p);
 	static const u8 load_slot[] = { 0x4d, 0x8b, 0x1c, 0xd3 };	/* mov r11, [r11+rdx*8] */
 	static const u8 jmp_r11[] = { 0x41, 0xff, 0xe3 };
 	u32 out[5], n = 0, i;
@@ -588,10 +634,7 @@ static void kbpf_jit_tail_call(struct kbpf_jit_pass *p)
 	kbpf_x86_alu_rr(e, X86_OP_TEST, true, AUX, AUX);
 	out[n++] = kbpf_jit_jcc8(e, CC_E);
 	kbpf_x86_alu_ri(e, X86_EXT_ADD, false, X86_RAX, 1);
-	kbpf_x86_pop(e, X86_R15);
-	kbpf_x86_pop(e, X86_R14);
-	kbpf_x86_pop(e, X86_R13);
-	kbpf_x86_pop(e, X86_RBX);
+	kbpf_jit_pop_saved(p);
 	kbpf_x86_mov_rr(e, true, X86_RSP, X86_RBP);
 	kbpf_emit_bytes(e, jmp_r11, sizeof(jmp_r11));
 	for (i = 0; i < n; i++)
@@ -685,6 +728,7 @@ static int kbpf_jit_pass(struct kbpf_jit_pass *p)
 
 	for (k = 0; k < l->sub_cnt; k++) {
 		p->sub = k;
+		p->saved = kbpf_jit_used_saved(p);
 		l->entry[k] = p->e.len;
 		kbpf_jit_prologue(p, (l->sub[k].stack_depth + 15) & ~15u);
 		for (i = l->sub[k].start; i < l->sub[k + 1].start; i++) {
