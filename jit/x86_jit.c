@@ -561,35 +561,6 @@ static void kbpf_jit_call_fn(struct kbpf_jit_pass *p, u64 fn)
 	kbpf_emit_u32(e, (u32)rel);
 }
 
-/*
- * LD_ABS / LD_IND: r0 = kbpf_ld_pkt(R6, off, size); a miss returns 0 from
- * the program. R1-R5 are dead here (the verifier cleared them).
- */
-static void kbpf_jit_ld_pkt(struct kbpf_jit_pass *p, u32 idx, const struct bpf_insn *insn)
-{
-	struct kbpf_emit *e = &p->e;
-	s64 disp;
-
-	if (BPF_MODE(insn->code) == BPF_IND) {
-		kbpf_x86_mov_rr(e, true, AUX, kbpf_x86_reg[insn->src_reg]);
-		if (insn->imm)
-			kbpf_x86_alu_ri(e, X86_EXT_ADD, true, AUX, insn->imm);
-		kbpf_x86_mov_rr(e, false, X86_RSI, AUX);
-	} else {
-		kbpf_x86_mov_ri(e, false, X86_RSI, insn->imm);
-	}
-	kbpf_x86_mov_rr(e, true, X86_RDI, X86_RBX);
-	kbpf_x86_mov_ri(e, false, X86_RDX, (s32)kbpf_size_bytes(insn->code));
-	kbpf_jit_call_fn(p, (u64)(uintptr_t)kbpf_ld_pkt);
-	kbpf_x86_alu_rr(e, X86_OP_TEST, true, X86_RAX, X86_RAX);
-	/* jns over "xor eax, eax; jmp epilogue"; the jmp's size is kbpf_jit_jump's */
-	disp = (s64)p->prev->epi[p->sub] - p->prev->end[idx];
-	kbpf_emit_u8(e, 0x79);
-	kbpf_emit_u8(e, (u8)(2 + (disp >= -128 && disp <= 127 ? 2 : 5)));
-	kbpf_x86_alu_rr(e, X86_OP_XOR, false, X86_RAX, X86_RAX);
-	kbpf_jit_jump(p, CC_JMP, idx, p->prev->epi[p->sub]);
-}
-
 /* Patch a forward rel8 emitted at pos to land at the current position. */
 static void kbpf_jit_patch8(struct kbpf_emit *e, u32 pos)
 {
@@ -639,6 +610,72 @@ static void kbpf_jit_tail_call(struct kbpf_jit_pass *p)
 	kbpf_emit_bytes(e, jmp_r11, sizeof(jmp_r11));
 	for (i = 0; i < n; i++)
 		kbpf_jit_patch8(e, out[i]);
+}
+
+/*
+ * LD_ABS / LD_IND. The common case is inline: a non-negative offset whose
+ * bytes lie in the packet's network part is loaded straight from
+ * kbpf_skb_ctx->net and byte-swapped. Everything else (negative SKF_*
+ * offsets, out of bounds) calls kbpf_ld_pkt(R6, off, size), and a miss there
+ * returns 0 from the program. R1-R5 are dead here (the verifier cleared
+ * them), so rsi, rdx and rdi are free; the offset lives in esi.
+ */
+static void kbpf_jit_ld_pkt(struct kbpf_jit_pass *p, u32 idx, const struct bpf_insn *insn)
+{
+	struct kbpf_emit *e = &p->e;
+	u32 size = kbpf_size_bytes(insn->code), slow[2], n = 0, done = 0, i;
+	bool ind = BPF_MODE(insn->code) == BPF_IND;
+	s64 disp;
+
+	if (ind) {
+		kbpf_x86_mov_rr(e, true, AUX, kbpf_x86_reg[insn->src_reg]);
+		if (insn->imm)
+			kbpf_x86_alu_ri(e, X86_EXT_ADD, true, AUX, insn->imm);
+		kbpf_x86_mov_rr(e, false, X86_RSI, AUX);	/* (u32)(src + imm) */
+	} else {
+		kbpf_x86_mov_ri(e, false, X86_RSI, insn->imm);
+	}
+	if (ind || insn->imm >= 0) {
+		/* fast path: 0 <= off && off + size <= net_len */
+		if (ind) {
+			kbpf_x86_alu_rr(e, X86_OP_TEST, false, X86_RSI, X86_RSI);
+			slow[n++] = kbpf_jit_jcc8(e, 0x8);	/* js */
+		}
+		kbpf_x86_load(e, 4, AUX, X86_RBX, offsetof(struct kbpf_skb_ctx, net_len));
+		kbpf_x86_alu_rr(e, X86_OP_SUB, true, AUX, X86_RSI);
+		kbpf_x86_alu_ri(e, X86_EXT_CMP, true, AUX, (s32)size);
+		slow[n++] = kbpf_jit_jcc8(e, CC_L);
+		kbpf_x86_load(e, 8, AUX, X86_RBX, offsetof(struct kbpf_skb_ctx, net));
+		kbpf_x86_alu_rr(e, X86_OP_ADD, true, AUX, X86_RSI);
+		kbpf_x86_load(e, size, X86_RAX, AUX, 0);
+		if (size == 2) {
+			static const u8 rol_ax8[] = { 0x66, 0xc1, 0xc0, 0x08 };
+			static const u8 movzx_eax_ax[] = { 0x0f, 0xb7, 0xc0 };
+
+			kbpf_emit_bytes(e, rol_ax8, sizeof(rol_ax8));
+			kbpf_emit_bytes(e, movzx_eax_ax, sizeof(movzx_eax_ax));
+		} else if (size == 4) {
+			kbpf_emit_u8(e, 0x0f);			/* bswap eax */
+			kbpf_emit_u8(e, 0xc8);
+		}
+		kbpf_emit_u8(e, 0xeb);				/* jmp done */
+		kbpf_emit_u8(e, 0);
+		done = e->len - 1;
+		for (i = 0; i < n; i++)
+			kbpf_jit_patch8(e, slow[i]);
+	}
+	kbpf_x86_mov_rr(e, true, X86_RDI, X86_RBX);
+	kbpf_x86_mov_ri(e, false, X86_RDX, (s32)size);
+	kbpf_jit_call_fn(p, (u64)(uintptr_t)kbpf_ld_pkt);
+	kbpf_x86_alu_rr(e, X86_OP_TEST, true, X86_RAX, X86_RAX);
+	/* jns over "xor eax, eax; jmp epilogue"; the jmp's size is kbpf_jit_jump's */
+	disp = (s64)p->prev->epi[p->sub] - p->prev->end[idx];
+	kbpf_emit_u8(e, 0x79);
+	kbpf_emit_u8(e, (u8)(2 + (disp >= -128 && disp <= 127 ? 2 : 5)));
+	kbpf_x86_alu_rr(e, X86_OP_XOR, false, X86_RAX, X86_RAX);
+	kbpf_jit_jump(p, CC_JMP, idx, p->prev->epi[p->sub]);
+	if (done)
+		kbpf_jit_patch8(e, done);
 }
 
 static void kbpf_jit_insn(struct kbpf_jit_pass *p, u32 idx)
