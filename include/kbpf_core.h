@@ -135,6 +135,12 @@ struct kbpf_verify_attr {
 	 * with the program's functions (the JIT needs it), or NULL.
 	 */
 	struct kbpf_subprog *subprogs;
+	/*
+	 * Optional: insn_cnt entries; for each helper call that takes a map,
+	 * the map if it is the same on every path, else NULL (the JIT calls
+	 * such helpers directly, or inlines array lookups).
+	 */
+	const struct kbpf_map_desc **call_maps;
 	/* out */
 	u32 subprog_cnt;
 	u32 stack_depth;		/* bytes of stack the main function uses */

@@ -26,6 +26,16 @@ struct kbpf_jit_attr {
 	bool far_calls;
 	bool blind;			/* constant blinding (bpf_jit_harden) */
 	u32 blind_seed;
+	/*
+	 * Optional, from the verifier (kbpf_verify_attr.call_maps): the map of
+	 * each helper call when it is known. With it, and the callbacks below,
+	 * map helpers become direct calls or inline code, as Linux's fixups do.
+	 */
+	const struct kbpf_map_desc *const *call_maps;
+	/* A helper specialised for this map (no indirect call), or NULL. */
+	kbpf_helper_fn (*map_helper)(const struct kbpf_map_desc *map, u32 func_id);
+	/* An ARRAY's values: one flat area of max_entries * stride bytes. */
+	bool (*map_flat)(const struct kbpf_map_desc *map, void **base, u32 *stride);
 };
 
 /* Where each instruction and function landed: carried from sizing to emission. */

@@ -111,6 +111,45 @@ static void kbpf_jit_jump(struct kbpf_jit_pass *p, int cc, u32 idx, u32 target)
 	kbpf_emit_u32(&p->e, (u32)disp);
 }
 
+/* Call C function fn (rel32 in the module, movabs + call in userspace). */
+static void kbpf_jit_call_fn(struct kbpf_jit_pass *p, u64 fn)
+{
+	struct kbpf_emit *e = &p->e;
+	s64 rel;
+
+	if (p->attr->far_calls) {
+		kbpf_emit_u8(e, 0x48);			/* movabs rax, fn */
+		kbpf_emit_u8(e, 0xb8);
+		kbpf_emit_u64(e, fn);
+		kbpf_emit_u8(e, 0xff);			/* call *rax */
+		kbpf_emit_u8(e, 0xd0);
+		return;
+	}
+	kbpf_emit_u8(e, 0xe8);
+	rel = p->image ? (s64)(fn - (u64)(uintptr_t)(p->image + e->len + 4)) : 0;
+	if (rel < -0x80000000ll || rel > 0x7fffffffll) {
+		if (!e->err)
+			e->err = -ERANGE;
+		return;
+	}
+	kbpf_emit_u32(e, (u32)rel);
+}
+
+/* Patch a forward rel8 emitted at pos to land at the current position. */
+static void kbpf_jit_patch8(struct kbpf_emit *e, u32 pos)
+{
+	if (e->buf && !e->err)
+		e->buf[pos] = (u8)(e->len - pos - 1);
+}
+
+/* jcc rel8 to be patched; returns the displacement's position. */
+static u32 kbpf_jit_jcc8(struct kbpf_emit *e, int cc)
+{
+	kbpf_emit_u8(e, (u8)(0x70 | cc));
+	kbpf_emit_u8(e, 0);
+	return e->len - 1;
+}
+
 /*
  * Callee-saved registers: a function saves only those of rbx, r13, r14,
  * r15 whose BPF register (R6-R9) it mentions, as Linux's JIT does.
@@ -503,12 +542,73 @@ static u32 kbpf_jit_sub_at(const struct kbpf_jit_layout *l, u32 start)
 	return lo;
 }
 
+/*
+ * map_lookup_elem on an ARRAY known at this call site, inline (as Linux's
+ * array_map_gen_lookup): r0 = index < max_entries ? base + index * stride
+ * : NULL, with R2 pointing at the u32 index. R1-R5 are dead after a call.
+ */
+static void kbpf_jit_array_lookup(struct kbpf_jit_pass *p, const struct kbpf_map_desc *map,
+				  void *base, u32 stride)
+{
+	struct kbpf_emit *e = &p->e;
+	u32 null_at, done_at;
+
+	kbpf_x86_load(e, 4, X86_RAX, X86_RSI, 0);
+	kbpf_x86_alu_ri(e, X86_EXT_CMP, false, X86_RAX, (s32)map->max_entries);
+	null_at = kbpf_jit_jcc8(e, CC_AE);
+	if (stride && !(stride & (stride - 1))) {
+		kbpf_emit_u8(e, 0x48);				/* shl rax, log2 */
+		kbpf_emit_u8(e, 0xc1);
+		kbpf_emit_modrm_reg(e, 4, X86_RAX);
+		kbpf_emit_u8(e, (u8)__builtin_ctz(stride));
+	} else {
+		kbpf_emit_u8(e, 0x48);				/* imul rax, rax, stride */
+		kbpf_emit_u8(e, 0x69);
+		kbpf_emit_modrm_reg(e, X86_RAX, X86_RAX);
+		kbpf_emit_u32(e, stride);
+	}
+	kbpf_x86_mov_r_u64(e, AUX, (u64)(uintptr_t)base);
+	kbpf_x86_alu_rr(e, X86_OP_ADD, true, X86_RAX, AUX);
+	kbpf_emit_u8(e, 0xeb);					/* jmp done */
+	kbpf_emit_u8(e, 0);
+	done_at = e->len - 1;
+	kbpf_jit_patch8(e, null_at);
+	kbpf_x86_alu_rr(e, X86_OP_XOR, false, X86_RAX, X86_RAX);
+	kbpf_jit_patch8(e, done_at);
+}
+
+/* A map helper whose map is known here: inline or direct. True if emitted. */
+static bool kbpf_jit_map_call(struct kbpf_jit_pass *p, u32 idx, const struct bpf_insn *insn)
+{
+	const struct kbpf_jit_attr *a = p->attr;
+	const struct kbpf_map_desc *map;
+	kbpf_helper_fn fn;
+	void *base;
+	u32 stride;
+
+	if (insn->src_reg || !a->call_maps || !a->call_maps[idx])
+		return false;
+	map = a->call_maps[idx];
+	if (insn->imm == BPF_FUNC_map_lookup_elem && map->map_type == BPF_MAP_TYPE_ARRAY &&
+	    a->map_flat && a->map_flat(map, &base, &stride) && stride <= 0x7fffffff) {
+		kbpf_jit_array_lookup(p, map, base, stride);
+		return true;
+	}
+	fn = a->map_helper ? a->map_helper(map, insn->imm) : NULL;
+	if (!fn)
+		return false;
+	kbpf_jit_call_fn(p, (u64)(uintptr_t)fn);
+	return true;
+}
+
 static void kbpf_jit_call(struct kbpf_jit_pass *p, u32 idx, const struct bpf_insn *insn)
 {
 	struct kbpf_emit *e = &p->e;
 	u64 fn;
 	s64 rel;
 
+	if (kbpf_jit_map_call(p, idx, insn))
+		return;
 	if (insn->src_reg == BPF_PSEUDO_CALL) {
 		/* call rel32 to the callee's prologue, from the end of this insn */
 		u32 sub = kbpf_jit_sub_at(p->prev, idx + 1 + insn->imm);
@@ -535,45 +635,6 @@ static void kbpf_jit_call(struct kbpf_jit_pass *p, u32 idx, const struct bpf_ins
 		return;
 	}
 	kbpf_emit_u32(e, (u32)rel);
-}
-
-/* Call C function fn (rel32 in the module, movabs + call in userspace). */
-static void kbpf_jit_call_fn(struct kbpf_jit_pass *p, u64 fn)
-{
-	struct kbpf_emit *e = &p->e;
-	s64 rel;
-
-	if (p->attr->far_calls) {
-		kbpf_emit_u8(e, 0x48);			/* movabs rax, fn */
-		kbpf_emit_u8(e, 0xb8);
-		kbpf_emit_u64(e, fn);
-		kbpf_emit_u8(e, 0xff);			/* call *rax */
-		kbpf_emit_u8(e, 0xd0);
-		return;
-	}
-	kbpf_emit_u8(e, 0xe8);
-	rel = p->image ? (s64)(fn - (u64)(uintptr_t)(p->image + e->len + 4)) : 0;
-	if (rel < -0x80000000ll || rel > 0x7fffffffll) {
-		if (!e->err)
-			e->err = -ERANGE;
-		return;
-	}
-	kbpf_emit_u32(e, (u32)rel);
-}
-
-/* Patch a forward rel8 emitted at pos to land at the current position. */
-static void kbpf_jit_patch8(struct kbpf_emit *e, u32 pos)
-{
-	if (e->buf && !e->err)
-		e->buf[pos] = (u8)(e->len - pos - 1);
-}
-
-/* jcc rel8 to be patched; returns the displacement's position. */
-static u32 kbpf_jit_jcc8(struct kbpf_emit *e, int cc)
-{
-	kbpf_emit_u8(e, (u8)(0x70 | cc));
-	kbpf_emit_u8(e, 0);
-	return e->len - 1;
 }
 
 /*

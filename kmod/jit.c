@@ -50,13 +50,30 @@ static bool kbpf_blinding_wanted(void)
 	return harden == 2 || (harden == 1 && !bpf_capable());
 }
 
+static kbpf_helper_fn kbpf_jit_map_helper(const struct kbpf_map_desc *desc, u32 func_id)
+{
+	const struct kbpf_map *map = kbpf_map_from_desc(desc);
+
+	if (func_id == BPF_FUNC_map_lookup_elem)
+		return map->ops->lookup_helper;
+	return NULL;
+}
+
+static bool kbpf_jit_map_flat(const struct kbpf_map_desc *desc, void **base, u32 *stride)
+{
+	struct kbpf_map *map = kbpf_map_from_desc(desc);
+
+	return map->ops->flat && map->ops->flat(map, base, stride);
+}
+
 /*
  * Compile prog (already verified and fixed up). subs are the verifier's
  * functions. Returns 0 whether or not the JIT was used; only -ENOMEM of
  * the bookkeeping itself is an error worth failing the load for, and even
  * that falls back to the interpreter.
  */
-void kbpf_prog_jit(struct kbpf_prog *prog, const struct kbpf_subprog *subs, u32 sub_cnt)
+void kbpf_prog_jit(struct kbpf_prog *prog, const struct kbpf_subprog *subs, u32 sub_cnt,
+		   const struct kbpf_map_desc *const *call_maps)
 {
 	struct kbpf_jit_attr attr = {
 		.insns		= prog->insns,
@@ -68,6 +85,9 @@ void kbpf_prog_jit(struct kbpf_prog *prog, const struct kbpf_subprog *subs, u32 
 		.far_calls	= false,
 		.blind		= kbpf_blinding_wanted(),
 		.blind_seed	= get_random_u32(),
+		.call_maps	= call_maps,
+		.map_helper	= kbpf_jit_map_helper,
+		.map_flat	= kbpf_jit_map_flat,
 	};
 	struct kbpf_jit_layout *layout = NULL;
 	void *image;

@@ -86,6 +86,10 @@ struct kbpf_map_ops {
 	int (*mmap)(struct kbpf_map *map, struct vm_area_struct *vma);
 	/* Optional: the last user fd closed (programs may still hold the map). */
 	void (*release_uref)(struct kbpf_map *map);
+	/* Optional, for the JIT: map_lookup_elem as a direct call. */
+	kbpf_helper_fn lookup_helper;
+	/* Optional, for the JIT: values in one flat area (inline lookups). */
+	bool (*flat)(struct kbpf_map *map, void **base, u32 *stride);
 };
 
 struct kbpf_map {
@@ -187,7 +191,8 @@ int kbpf_exec_protect(void *image, u32 size);
 void kbpf_exec_free(void *image, u32 size);
 
 /* kmod/jit.c */
-void kbpf_prog_jit(struct kbpf_prog *prog, const struct kbpf_subprog *subs, u32 sub_cnt);
+void kbpf_prog_jit(struct kbpf_prog *prog, const struct kbpf_subprog *subs, u32 sub_cnt,
+		   const struct kbpf_map_desc *const *call_maps);
 void kbpf_prog_jit_free(struct kbpf_prog *prog);
 
 /* kmod/stats.c */

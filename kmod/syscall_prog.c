@@ -87,7 +87,8 @@ static int kbpf_prog_check_btf(const union bpf_attr *attr)
 
 /* Run the verifier with a kernel log buffer; copy the log out after. */
 static int kbpf_prog_verify(struct kbpf_prog *prog, const union bpf_attr *attr,
-			    struct kbpf_subprog *subs, u32 *sub_cnt)
+			    struct kbpf_subprog *subs, u32 *sub_cnt,
+			    const struct kbpf_map_desc **call_maps)
 {
 	char __user *ulog = u64_to_user_ptr(attr->log_buf);
 	struct kbpf_verify_attr va = {
@@ -100,6 +101,7 @@ static int kbpf_prog_verify(struct kbpf_prog *prog, const union bpf_attr *attr,
 		.map_from_fd	= kbpf_prog_use_map,
 		.priv		= prog,
 		.subprogs	= subs,
+		.call_maps	= call_maps,
 	};
 	char *klog = NULL;
 	int err;
@@ -141,6 +143,7 @@ int kbpf_cmd_prog_load(union bpf_attr *attr)
 {
 	u32 max_insns = bpf_capable() ? KBPF_MAX_INSNS : KBPF_MAX_INSNS_UNPRIV;
 	char license[KBPF_LICENSE_LEN];
+	const struct kbpf_map_desc **call_maps;
 	struct kbpf_subprog *subs;
 	struct kbpf_prog *prog;
 	u32 sub_cnt = 0, i;
@@ -213,11 +216,12 @@ int kbpf_cmd_prog_load(union bpf_attr *attr)
 
 	err = -ENOMEM;
 	subs = kvcalloc(KBPF_MAX_SUBPROGS, sizeof(*subs), GFP_KERNEL);
-	if (!subs)
-		goto err_free;
-	err = kbpf_prog_verify(prog, attr, subs, &sub_cnt);
+	call_maps = kvcalloc(prog->len, sizeof(*call_maps), GFP_KERNEL);
+	if (subs && call_maps)
+		err = kbpf_prog_verify(prog, attr, subs, &sub_cnt, call_maps);
 	if (!err)
-		kbpf_prog_jit(prog, subs, sub_cnt);
+		kbpf_prog_jit(prog, subs, sub_cnt, call_maps);
+	kvfree(call_maps);
 	kvfree(subs);
 	if (err)
 		goto err_free;

@@ -154,6 +154,16 @@ static int kbpf_array_mmap(struct kbpf_map *map, struct vm_area_struct *vma)
 	return remap_vmalloc_range(vma, array->values, vma->vm_pgoff);
 }
 
+/* The values are one flat area: the JIT may inline lookups. */
+static bool kbpf_array_flat(struct kbpf_map *map, void **base, u32 *stride)
+{
+	struct kbpf_array *array = kbpf_array(map);
+
+	*base = array->values;
+	*stride = array->elem_size;
+	return true;
+}
+
 const struct kbpf_map_ops kbpf_array_map_ops = {
 	.alloc_check	= kbpf_array_alloc_check,
 	.alloc		= kbpf_array_alloc,
@@ -163,4 +173,5 @@ const struct kbpf_map_ops kbpf_array_map_ops = {
 	.delete		= kbpf_array_delete,
 	.get_next_key	= kbpf_array_get_next_key,
 	.mmap		= kbpf_array_mmap,
+	.flat		= kbpf_array_flat,
 };

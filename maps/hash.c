@@ -314,6 +314,14 @@ static void *kbpf_htab_lookup(struct kbpf_map *map, const void *key)
 	return l ? kbpf_htab_value(htab, l) : NULL;
 }
 
+/* map_lookup_elem for the JIT to call directly, with no indirect call. */
+static u64 kbpf_htab_lookup_helper(u64 map, u64 key, u64 r3, u64 r4, u64 r5)
+{
+	return (unsigned long)kbpf_htab_lookup(
+		kbpf_map_from_desc((const struct kbpf_map_desc *)(unsigned long)map),
+		(const void *)(unsigned long)key);
+}
+
 /* ---- Update and delete ------------------------------------------------ */
 
 /*
@@ -514,6 +522,7 @@ const struct kbpf_map_ops kbpf_htab_map_ops = {
 	.alloc		= kbpf_htab_alloc,
 	.free		= kbpf_htab_free,
 	.lookup		= kbpf_htab_lookup,
+	.lookup_helper	= kbpf_htab_lookup_helper,
 	.update		= kbpf_htab_update,
 	.delete		= kbpf_htab_delete,
 	.get_next_key	= kbpf_htab_get_next_key,

@@ -288,7 +288,20 @@ bad:
 	return -EINVAL;
 }
 
-static int kbpf_check_call(struct kbpf_venv *env, const struct bpf_insn *insn)
+/* Remember the map a helper call uses, unless paths disagree. */
+static void kbpf_note_call_map(struct kbpf_venv *env, u32 idx, const struct kbpf_map_desc *map)
+{
+	struct kbpf_insn_aux *aux = &env->aux[idx];
+
+	if (!map || aux->call_map_mixed)
+		return;
+	if (!aux->call_map)
+		aux->call_map = map;
+	else if (aux->call_map != map)
+		aux->call_map_mixed = true;
+}
+
+static int kbpf_check_call(struct kbpf_venv *env, u32 idx, const struct bpf_insn *insn)
 {
 	struct kbpf_reg *regs = kbpf_cur_regs(env);
 	const struct kbpf_helper_proto *fn;
@@ -353,6 +366,7 @@ static int kbpf_check_call(struct kbpf_venv *env, const struct bpf_insn *insn)
 	err = kbpf_check_map_func(env, map, insn->imm, fn);
 	if (err)
 		return err;
+	kbpf_note_call_map(env, idx, map);
 	for (i = BPF_REG_1; i <= BPF_REG_5; i++)
 		memset(&regs[i], 0, sizeof(regs[i]));
 	switch (fn->ret) {
@@ -650,7 +664,7 @@ static int kbpf_walk(struct kbpf_venv *env)
 				if (insn->src_reg == BPF_PSEUDO_CALL)
 					err = kbpf_check_pseudo_call(env, idx, &next);
 				else
-					err = kbpf_check_call(env, insn);
+					err = kbpf_check_call(env, idx, insn);
 				break;
 			default:
 				err = kbpf_check_cond_jmp(env, insn, idx, &next);

@@ -102,6 +102,13 @@ int kbpf_verify(struct kbpf_verify_attr *attr)
 		if (attr->subprogs)
 			memcpy(attr->subprogs, env->subprog,
 			       sizeof(*env->subprog) * env->subprog_cnt);
+		if (attr->call_maps) {
+			u32 i;
+
+			for (i = 0; i < env->insn_cnt; i++)
+				attr->call_maps[i] = env->aux[i].call_map_mixed ? NULL :
+						     env->aux[i].call_map;
+		}
 		attr->subprog_cnt = env->subprog_cnt;
 	}
 

@@ -61,6 +61,8 @@ struct kbpf_insn_aux {
 	bool seen;				/* reached by the walk */
 	bool ld_imm64_tail;			/* second half of an ld_imm64 */
 	u16 subprog;				/* function it belongs to */
+	const struct kbpf_map_desc *call_map;	/* helper call: its map arg */
+	bool call_map_mixed;			/* ... differs between paths */
 };
 
 struct kbpf_venv {

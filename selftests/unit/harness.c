@@ -172,6 +172,8 @@ int kt_map_from_fd(void *priv, s32 fd, const struct kbpf_map_desc **map)
 	return 0;
 }
 
+const struct kbpf_map_desc *kt_call_maps[KT_MAX_PROG_INSNS];
+
 int kt_verify(struct bpf_insn *insns, u32 cnt, char *logbuf, u32 logsize)
 {
 	return kt_verify_subprogs(insns, cnt, logbuf, logsize, NULL, NULL);
@@ -192,13 +194,39 @@ int kt_verify_subprogs(struct bpf_insn *insns, u32 cnt, char *logbuf, u32 logsiz
 		.log_size = logbuf ? logsize : 0,
 		.map_from_fd = kt_map_from_fd,
 		.subprogs = subs,
+		.call_maps = kt_call_maps,
 	};
 	int err;
 
 	if (logbuf)
 		logbuf[0] = '\0';
+	if (cnt > KT_MAX_PROG_INSNS)
+		return -E2BIG;
+	memset(kt_call_maps, 0, sizeof(kt_call_maps));
 	err = kbpf_verify(&attr);
 	if (sub_cnt)
 		*sub_cnt = attr.subprog_cnt;
 	return err;
 }
+
+/* JIT callbacks: a direct HASH lookup, and ARRAY values as a flat area. */
+static kbpf_helper_fn kt_map_helper(const struct kbpf_map_desc *map, u32 func_id)
+{
+	if (map->map_type == BPF_MAP_TYPE_HASH && func_id == BPF_FUNC_map_lookup_elem)
+		return kt_lookup_fn;
+	return NULL;
+}
+
+static bool kt_map_flat(const struct kbpf_map_desc *map, void **base, u32 *stride)
+{
+	struct kt_map *m = (struct kt_map *)map;
+
+	if (map->map_type != BPF_MAP_TYPE_ARRAY)
+		return false;
+	*base = m->values;
+	*stride = (map->value_size + 7) & ~7u;
+	return true;
+}
+
+kbpf_helper_fn (*const kt_jit_map_helper)(const struct kbpf_map_desc *, u32) = kt_map_helper;
+bool (*const kt_jit_map_flat)(const struct kbpf_map_desc *, void **, u32 *) = kt_map_flat;

@@ -35,6 +35,12 @@ int kt_map_from_fd(void *priv, s32 fd, const struct kbpf_map_desc **map);
 /* Helper implementations, indexed by helper id. */
 extern kbpf_helper_fn kt_helpers[KBPF_FUNC_MAX];
 
+/* The last kt_verify*()'s per-insn helper-call maps, for the JIT. */
+#define KT_MAX_PROG_INSNS 4096
+extern const struct kbpf_map_desc *kt_call_maps[KT_MAX_PROG_INSNS];
+extern kbpf_helper_fn (*const kt_jit_map_helper)(const struct kbpf_map_desc *, u32);
+extern bool (*const kt_jit_map_flat)(const struct kbpf_map_desc *, void **, u32 *);
+
 /* Verify insns as a CAP_BPF socket filter; log goes to logbuf if non-NULL. */
 int kt_verify(struct bpf_insn *insns, u32 cnt, char *logbuf, u32 logsize);
 /* The same, also returning the program's functions (subs: KBPF_MAX_SUBPROGS). */

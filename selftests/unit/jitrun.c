@@ -9,6 +9,9 @@ int kt_jit_load_subprogs(struct kt_jit *j, const struct bpf_insn *insns, u32 cnt
 	struct kbpf_jit_attr attr = {
 		.insns = insns, .insn_cnt = cnt, .subprogs = subs, .subprog_cnt = sub_cnt,
 		.helpers = kt_helpers, .far_calls = true, .blind = blind, .blind_seed = seed,
+		/* what the last kt_verify*() found, so map calls get specialised */
+		.call_maps = cnt <= KT_MAX_PROG_INSNS ? kt_call_maps : NULL,
+		.map_helper = kt_jit_map_helper, .map_flat = kt_jit_map_flat,
 	};
 	struct kbpf_jit_layout *layout = NULL;
 	int err;

@@ -38,7 +38,7 @@ static int diff_one(u64 seed)
 	static struct kbpf_subprog subs[KBPF_MAX_SUBPROGS];
 	struct kbpf_verify_attr va = {
 		.prog_type = BPF_PROG_TYPE_SOCKET_FILTER, .bpf_capable = true,
-		.map_from_fd = kt_map_from_fd, .subprogs = subs,
+		.map_from_fd = kt_map_from_fd, .subprogs = subs, .call_maps = kt_call_maps,
 	};
 	struct outcome a, b, c;
 	struct kt_jit j, jb;
