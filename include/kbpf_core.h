@@ -129,6 +129,11 @@ struct kbpf_verify_attr {
 	 * valid until the program is freed, or a negative errno.
 	 */
 	int (*map_from_fd)(void *priv, s32 fd, const struct kbpf_map_desc **map);
+	/*
+	 * ld_imm64 BPF_PSEUDO_MAP_VALUE: the address of byte off of the map's
+	 * value (ARRAY of one element), or a negative errno. NULL: unsupported.
+	 */
+	int (*map_value_addr)(void *priv, const struct kbpf_map_desc *map, u32 off, u64 *addr);
 	void *priv;
 	/*
 	 * Optional: an array of KBPF_MAX_SUBPROGS entries the verifier fills

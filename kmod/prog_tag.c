@@ -115,7 +115,21 @@ struct bpf_insn *kbpf_prog_dump_xlated(const struct kbpf_prog *prog)
 			continue;
 		imm = ((u64)(u32)insns[i + 1].imm << 32) | (u32)insns[i].imm;
 		for (m = 0; m < prog->used_map_cnt; m++) {
-			if (imm != (u64)(unsigned long)&prog->used_maps[m]->desc)
+			struct kbpf_map *map = prog->used_maps[m];
+			void *base;
+			u32 stride;
+
+			if (insns[i].src_reg == BPF_PSEUDO_MAP_VALUE) {
+				/* the value address back to (map id, offset) */
+				if (!map->ops->flat || !map->ops->flat(map, &base, &stride) ||
+				    imm < (u64)(unsigned long)base ||
+				    imm >= (u64)(unsigned long)base + map->desc.value_size)
+					continue;
+				insns[i].imm = map->id;
+				insns[i + 1].imm = (u32)(imm - (u64)(unsigned long)base);
+				break;
+			}
+			if (imm != (u64)(unsigned long)&map->desc)
 				continue;
 			insns[i].src_reg = BPF_PSEUDO_MAP_FD;
 			insns[i].imm = prog->used_maps[m]->id;

@@ -85,6 +85,29 @@ static int kbpf_prog_check_btf(const union bpf_attr *attr)
 	return err;
 }
 
+/*
+ * ld_imm64 BPF_PSEUDO_MAP_VALUE: the address of byte off of the map's one
+ * value, with Linux 6.1's errors (only a one-element ARRAY has it).
+ */
+static int kbpf_prog_map_value_addr(void *priv, const struct kbpf_map_desc *desc, u32 off,
+				    u64 *addr)
+{
+	struct kbpf_map *map = kbpf_map_from_desc(desc);
+	void *base;
+	u32 stride;
+
+	if (desc->map_type != BPF_MAP_TYPE_ARRAY || !map->ops->flat)
+		return -EINVAL;
+	if (desc->max_entries != 1)
+		return -ENOTSUPP;
+	if (off >= desc->value_size)
+		return -EINVAL;
+	if (!map->ops->flat(map, &base, &stride))
+		return -EINVAL;
+	*addr = (u64)(unsigned long)base + off;
+	return 0;
+}
+
 /* Run the verifier with a kernel log buffer; copy the log out after. */
 static int kbpf_prog_verify(struct kbpf_prog *prog, const union bpf_attr *attr,
 			    struct kbpf_subprog *subs, u32 *sub_cnt,
@@ -99,6 +122,7 @@ static int kbpf_prog_verify(struct kbpf_prog *prog, const union bpf_attr *attr,
 		.perfmon_capable = perfmon_capable(),
 		.gpl_compatible	= prog->gpl_compatible,
 		.map_from_fd	= kbpf_prog_use_map,
+		.map_value_addr	= kbpf_prog_map_value_addr,
 		.priv		= prog,
 		.subprogs	= subs,
 		.call_maps	= call_maps,

@@ -642,6 +642,11 @@ static int kbpf_walk(struct kbpf_venv *env)
 				memset(dst, 0, sizeof(*dst));
 				dst->type = KBPF_CONST_PTR_TO_MAP;
 				dst->map = env->aux[idx].map;
+				if (insn->src_reg == BPF_PSEUDO_MAP_VALUE) {
+					/* a pointer into the map's (only) value */
+					dst->type = KBPF_PTR_TO_MAP_VALUE;
+					dst->off = (s32)insn[1].imm;
+				}
 			} else {
 				kbpf_mark_known(dst, (u32)insn[0].imm |
 						((u64)(u32)insn[1].imm << 32));

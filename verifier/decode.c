@@ -118,6 +118,26 @@ static int kbpf_decode_ld_imm64(struct kbpf_venv *env, u32 i, struct bpf_insn *i
 		}
 		env->aux[i].map = map;
 		return 0;
+	case BPF_PSEUDO_MAP_VALUE:
+		if (!env->attr->map_from_fd)
+			return KBPF_REJECT(env, "%u: no maps in this environment", i);
+		err = env->attr->map_from_fd(env->attr->priv, insn->imm, &map);
+		if (err) {
+			kbpf_vlog(env, "%u: fd %d is not pointing to valid bpf_map\n",
+				  i, insn->imm);
+			return err;
+		}
+		if (!env->attr->map_value_addr)
+			return KBPF_REJECT(env, "%u: direct value access not supported", i);
+		err = env->attr->map_value_addr(env->attr->priv, map, (u32)insn[1].imm,
+						&env->aux[i].value_addr);
+		if (err) {
+			kbpf_vlog(env, "%u: direct value access on map type %u, value_size=%u off=%u: %d\n",
+				  i, map->map_type, map->value_size, (u32)insn[1].imm, err);
+			return err;
+		}
+		env->aux[i].map = map;
+		return 0;
 	default:
 		return KBPF_REJECT(env, "%u: unsupported ld_imm64 source %d", i, insn->src_reg);
 	}

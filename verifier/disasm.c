@@ -92,6 +92,9 @@ void kbpf_disasm(struct kbpf_venv *env, u32 idx)
 
 			if (insn->src_reg == BPF_PSEUDO_MAP_FD)
 				kbpf_vlog(env, "r%u = map[fd:%d]\n", insn->dst_reg, insn->imm);
+			else if (insn->src_reg == BPF_PSEUDO_MAP_VALUE)
+				kbpf_vlog(env, "r%u = map[fd:%d][0]+%u\n", insn->dst_reg, insn->imm,
+					  (u32)insn[1].imm);
 			else
 				kbpf_vlog(env, "r%u = 0x%llx\n", insn->dst_reg, (unsigned long long)v);
 			return;

@@ -35,6 +35,8 @@ static void kbpf_fixups(struct kbpf_venv *env)
 		}
 		if (!env->aux[i].map)
 			continue;
+		if (insn->src_reg == BPF_PSEUDO_MAP_VALUE)
+			addr = env->aux[i].value_addr;
 		insn->imm = (u32)addr;
 		env->insns[i + 1].imm = (u32)(addr >> 32);
 	}

@@ -57,7 +57,8 @@ struct kbpf_state {
 
 /* Per-instruction facts gathered by the passes. */
 struct kbpf_insn_aux {
-	const struct kbpf_map_desc *map;	/* ld_imm64 map fd target */
+	const struct kbpf_map_desc *map;	/* ld_imm64 map fd / value target */
+	u64 value_addr;				/* ld_imm64 map value: the address */
 	bool seen;				/* reached by the walk */
 	bool ld_imm64_tail;			/* second half of an ld_imm64 */
 	u16 subprog;				/* function it belongs to */

@@ -164,6 +164,18 @@ kbpf_helper_fn kt_helpers[KBPF_FUNC_MAX] = {
 	[BPF_FUNC_map_delete_elem] = kt_delete_fn,
 };
 
+int kt_map_value_addr(void *priv, const struct kbpf_map_desc *map, u32 off, u64 *addr)
+{
+	if (map->map_type != BPF_MAP_TYPE_ARRAY)
+		return -EINVAL;
+	if (map->max_entries != 1)
+		return -524;	/* ENOTSUPP, as Linux */
+	if (off >= map->value_size)
+		return -EINVAL;
+	*addr = (u64)(uintptr_t)((struct kt_map *)map)->values + off;
+	return 0;
+}
+
 int kt_map_from_fd(void *priv, s32 fd, const struct kbpf_map_desc **map)
 {
 	if (fd < 0 || fd >= KT_MAX_FDS || !kt_fds[fd])
@@ -193,6 +205,7 @@ int kt_verify_subprogs(struct bpf_insn *insns, u32 cnt, char *logbuf, u32 logsiz
 		.log_buf = logbuf,
 		.log_size = logbuf ? logsize : 0,
 		.map_from_fd = kt_map_from_fd,
+		.map_value_addr = kt_map_value_addr,
 		.subprogs = subs,
 		.call_maps = kt_call_maps,
 	};

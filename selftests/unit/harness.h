@@ -32,6 +32,7 @@ void *kt_map_lookup(struct kt_map *m, const void *key);
 #define KT_MAX_FDS 16
 extern struct kt_map *kt_fds[KT_MAX_FDS];
 int kt_map_from_fd(void *priv, s32 fd, const struct kbpf_map_desc **map);
+int kt_map_value_addr(void *priv, const struct kbpf_map_desc *map, u32 off, u64 *addr);
 /* Helper implementations, indexed by helper id. */
 extern kbpf_helper_fn kt_helpers[KBPF_FUNC_MAX];
 

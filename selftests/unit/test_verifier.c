@@ -18,6 +18,9 @@
 #define MAXI 24
 #define HASH_FD 3	/* fake fd: hash map, key 4, value 8 */
 #define ARRAY_FD 4	/* fake fd: array map, 4 entries of 8 bytes */
+#define GLOBAL_FD 8	/* fake fd: array map, 1 entry of 16 bytes (global data) */
+#define LD_VALUE_FD(r, fd, off) \
+	KI_RAW(BPF_LD | BPF_DW | BPF_IMM, r, BPF_PSEUDO_MAP_VALUE, 0, fd), KI_RAW(0, 0, 0, 0, off)
 
 struct vcase {
 	const char *name;
@@ -234,6 +237,16 @@ static const struct vcase cases[] = {
 	  RAW(BPF_LD | BPF_ABS | BPF_H, 0, 0, 0, -0x200000 + 12), KI_EXIT()),
 	RUN("ctx_ifindex_read", 1, KI_LDX_MEM(BPF_W, R0, R1, offsetof(struct __sk_buff, ifindex)),
 	  KI_EXIT()),
+	RUN("map_value_pseudo_rw", 5, LD_VALUE_FD(R1, GLOBAL_FD, 8), KI_ST_MEM(BPF_DW, R1, 0, 5),
+	  LD_VALUE_FD(R2, GLOBAL_FD, 0), KI_LDX_MEM(BPF_DW, R0, R2, 8), KI_EXIT()),
+	C("map_value_pseudo_off_too_big", -EINVAL, "direct value access",
+	  LD_VALUE_FD(R1, GLOBAL_FD, 16), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("map_value_pseudo_on_hash", -EINVAL, "direct value access",
+	  LD_VALUE_FD(R1, HASH_FD, 0), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("map_value_pseudo_multi_entry", -524, "direct value access",
+	  LD_VALUE_FD(R1, ARRAY_FD, 0), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("map_value_pseudo_oob", -EACCES, "invalid access to map value",
+	  LD_VALUE_FD(R1, GLOBAL_FD, 12), KI_LDX_MEM(BPF_DW, R0, R1, 0), KI_EXIT()),
 	RUN("ret_1", 1, KI_MOV64_IMM(R0, 1), KI_EXIT()),
 	RUN("known_branch_prunes_bad_arm", 7, KI_MOV64_IMM(R1, 3),
 	  KI_JMP_IMM(BPF_JEQ, R1, 3, 1), KI_MOV64_REG(R0, R2), KI_MOV64_IMM(R0, 7), KI_EXIT()),
@@ -418,6 +431,7 @@ static void all(void)
 
 	kt_fds[HASH_FD] = kt_map_new(BPF_MAP_TYPE_HASH, 4, 8, 4);
 	kt_fds[ARRAY_FD] = kt_map_new(BPF_MAP_TYPE_ARRAY, 4, 8, 4);
+	kt_fds[GLOBAL_FD] = kt_map_new(BPF_MAP_TYPE_ARRAY, 4, 16, 1);
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		snprintf(name, sizeof(name), "verifier/%s", cases[i].name);
 		kt_run_arg(name, run_case, &cases[i]);
@@ -428,6 +442,7 @@ static void all(void)
 	kt_run("verifier/proto_table", test_proto_table);
 	kt_map_free(kt_fds[HASH_FD]);
 	kt_map_free(kt_fds[ARRAY_FD]);
+	kt_map_free(kt_fds[GLOBAL_FD]);
 }
 
 int main(int argc, char **argv)
