@@ -31,10 +31,18 @@ static int kbpf_check_write(struct kbpf_venv *env, u32 regno)
 	return 0;
 }
 
-/* dst (a pointer) += / -= a scalar. */
+/* Offsets beyond this are refused (Linux: BPF_MAX_VAR_OFF). */
+#define KBPF_MAX_PTR_OFF	(1 << 29)
+
+/*
+ * dst (a pointer) += / -= a scalar. A constant moves the fixed offset; a
+ * variable scalar goes into the pointer's variable part, which only map
+ * value pointers may have (their accesses are checked against its bounds).
+ */
 static int kbpf_ptr_arith(struct kbpf_venv *env, u8 op, struct kbpf_reg *dst,
 			  const struct kbpf_reg *scalar, u32 regno)
 {
+	struct kbpf_reg var;
 	s64 off;
 
 	switch (dst->type) {
@@ -47,19 +55,37 @@ static int kbpf_ptr_arith(struct kbpf_venv *env, u8 op, struct kbpf_reg *dst,
 			  kbpf_reg_type_name(dst->type));
 		return -EACCES;
 	}
-	if (!scalar->known) {
+	if (kbpf_reg_is_const(scalar)) {
+		s64 v = (s64)scalar->var_off.value;
+
+		off = (s64)dst->off + (op == BPF_ADD ? v : -v);
+		if (v >= KBPF_MAX_PTR_OFF || v <= -KBPF_MAX_PTR_OFF ||
+		    off >= KBPF_MAX_PTR_OFF || off <= -KBPF_MAX_PTR_OFF) {
+			kbpf_vlog(env, "R%u pointer offset %lld is out of range\n", regno,
+				  (long long)off);
+			return -EACCES;
+		}
+		dst->off = (s32)off;
+		return 0;
+	}
+	if (dst->type != KBPF_PTR_TO_MAP_VALUE) {
 		kbpf_vlog(env, "R%u variable offset on %s is not supported yet\n", regno,
 			  kbpf_reg_type_name(dst->type));
 		return -EACCES;
 	}
-	off = (s64)dst->off + (op == BPF_ADD ? (s64)scalar->val : -(s64)scalar->val);
-	if ((s64)scalar->val >= (1 << 29) || (s64)scalar->val <= -(1 << 29) ||
-	    off >= (1 << 29) || off <= -(1 << 29)) {
-		kbpf_vlog(env, "R%u pointer offset %lld is out of range\n", regno,
-			  (long long)off);
-		return -EACCES;
-	}
-	dst->off = (s32)off;
+	/* the variable part, as a scalar of its own */
+	var = *dst;
+	var.type = KBPF_SCALAR;
+	kbpf_scalar_alu(&var, scalar, op, true);
+	dst->var_off = var.var_off;
+	dst->smin = var.smin;
+	dst->smax = var.smax;
+	dst->umin = var.umin;
+	dst->umax = var.umax;
+	dst->s32_min = var.s32_min;
+	dst->s32_max = var.s32_max;
+	dst->u32_min = var.u32_min;
+	dst->u32_max = var.u32_max;
 	return 0;
 }
 
@@ -89,10 +115,10 @@ static int kbpf_check_alu(struct kbpf_venv *env, const struct bpf_insn *insn)
 			*dst = *src;
 			return 0;
 		}
-		if (kbpf_is_ptr(src) || !src->known)
-			kbpf_mark_unknown(dst);
+		if (kbpf_is_ptr(src))
+			kbpf_mark_unknown(dst);	/* a partial copy of a pointer */
 		else
-			kbpf_mark_known(dst, (u32)src->val);
+			kbpf_scalar_mov32(dst, src);
 		return 0;
 	}
 	/* Everything else reads dst. */
@@ -104,10 +130,7 @@ static int kbpf_check_alu(struct kbpf_venv *env, const struct bpf_insn *insn)
 			kbpf_vlog(env, "R%u pointer arithmetic prohibited\n", insn->dst_reg);
 			return -EACCES;
 		}
-		if (dst->known)
-			kbpf_mark_known(dst, op == BPF_NEG ? kbpf_alu(op, is64, dst->val, 0) :
-					kbpf_endian(BPF_SRC(insn->code) == BPF_TO_BE,
-						    insn->imm, dst->val));
+		kbpf_scalar_unary(dst, op, is64, BPF_SRC(insn->code) == BPF_TO_BE, insn->imm);
 		return 0;
 	}
 	if (kbpf_is_ptr(dst) || kbpf_is_ptr(src)) {
@@ -144,10 +167,7 @@ static int kbpf_check_alu(struct kbpf_venv *env, const struct bpf_insn *insn)
 		*dst = *src;
 		return kbpf_ptr_arith(env, BPF_ADD, dst, &srcv, insn->dst_reg);
 	}
-	if (dst->known && src->known)
-		kbpf_mark_known(dst, kbpf_alu(op, is64, dst->val, src->val));
-	else
-		kbpf_mark_unknown(dst);
+	kbpf_scalar_alu(dst, src, op, is64);
 	return 0;
 }
 
@@ -171,6 +191,16 @@ static int kbpf_check_load_store(struct kbpf_venv *env, const struct bpf_insn *i
 		/* Sub-register loads are zero-extended scalars. */
 		if (size < 8 && kbpf_is_ptr(&loaded))
 			kbpf_mark_unknown(&loaded);
+		if (size < 8) {
+			loaded.var_off = kbpf_tnum_cast(loaded.var_off, (u8)size);
+			loaded.smin = loaded.umin = 0;
+			loaded.smax = loaded.umax = ~0ull >> (64 - 8 * size);
+			loaded.s32_min = (s32)(1u << 31);
+			loaded.s32_max = (s32)~(1u << 31);
+			loaded.u32_min = 0;
+			loaded.u32_max = ~0u;
+			kbpf_reg_sync(&loaded);
+		}
 		regs[insn->dst_reg] = loaded;
 		return 0;
 	case BPF_ST:
@@ -248,12 +278,7 @@ static int kbpf_check_helper_mem(struct kbpf_venv *env, u32 regno, u32 size)
 		return kbpf_check_stack_read_range(env, reg->frameno, reg->off, size,
 						   "indirect access to");
 	case KBPF_PTR_TO_MAP_VALUE:
-		if (reg->off < 0 || (u64)reg->off + size > reg->map->value_size) {
-			kbpf_vlog(env, "R%u invalid access to map value off=%d size=%u\n",
-				  regno, reg->off, size);
-			return -EACCES;
-		}
-		return 0;
+		return kbpf_check_map_value_range(env, regno, reg, 0, size);
 	default:
 		kbpf_vlog(env, "R%u type=%s expected=fp, map_value\n", regno,
 			  kbpf_reg_type_name(reg->type));
@@ -372,6 +397,7 @@ static int kbpf_check_call(struct kbpf_venv *env, u32 idx, const struct bpf_insn
 	switch (fn->ret) {
 	case KBPF_RET_PTR_TO_MAP_VALUE_OR_NULL:
 		memset(&regs[BPF_REG_0], 0, sizeof(regs[0]));
+		kbpf_ptr_var_zero(&regs[BPF_REG_0]);
 		regs[BPF_REG_0].type = KBPF_PTR_TO_MAP_VALUE_OR_NULL;
 		regs[BPF_REG_0].map = map;
 		regs[BPF_REG_0].id = ++env->id_gen;
@@ -436,11 +462,14 @@ static int kbpf_check_cond_jmp(struct kbpf_venv *env, const struct bpf_insn *ins
 		kbpf_mark_known(&srcv, (u64)(s64)insn->imm);
 	}
 
-	/* Both sides known: only one arm exists. */
-	if (dst->type == KBPF_SCALAR && dst->known && src->type == KBPF_SCALAR &&
-	    src->known) {
-		*next = kbpf_jmp_taken(op, is32, dst->val, src->val) ? taken : fall;
-		return 0;
+	/* Scalars: the bounds may settle the condition. */
+	if (dst->type == KBPF_SCALAR && src->type == KBPF_SCALAR) {
+		int t = kbpf_branch_taken(dst, src, op, is32);
+
+		if (t >= 0) {
+			*next = t ? taken : fall;
+			return 0;
+		}
 	}
 
 	if ((kbpf_is_ptr(dst) || kbpf_is_ptr(src)) && !env->attr->bpf_capable) {
@@ -448,10 +477,18 @@ static int kbpf_check_cond_jmp(struct kbpf_venv *env, const struct bpf_insn *ins
 		return -EACCES;
 	}
 
+	/* A pointer that cannot be NULL compared with 0. */
+	if (!is32 && (op == BPF_JEQ || op == BPF_JNE) && kbpf_is_ptr(dst) &&
+	    dst->type != KBPF_PTR_TO_MAP_VALUE_OR_NULL && kbpf_reg_is_const(src) &&
+	    !src->var_off.value) {
+		*next = op == BPF_JNE ? taken : fall;
+		return 0;
+	}
+
 	/* A maybe-NULL pointer compared with 0 becomes NULL on one arm. */
 	if (!is32 && (op == BPF_JEQ || op == BPF_JNE) &&
-	    dst->type == KBPF_PTR_TO_MAP_VALUE_OR_NULL && src->type == KBPF_SCALAR &&
-	    src->known && src->val == 0) {
+	    dst->type == KBPF_PTR_TO_MAP_VALUE_OR_NULL && kbpf_reg_is_const(src) &&
+	    !src->var_off.value) {
 		u32 id = dst->id;
 
 		other = kbpf_state_dup(st);
@@ -466,12 +503,32 @@ static int kbpf_check_cond_jmp(struct kbpf_venv *env, const struct bpf_insn *ins
 	other = kbpf_state_dup(st);
 	if (!other)
 		return -ENOMEM;
-	/* Equality with a constant makes it known on the matching arm. */
-	if (!is32 && (op == BPF_JEQ || op == BPF_JNE) && dst->type == KBPF_SCALAR &&
-	    src->type == KBPF_SCALAR && src->known) {
-		struct kbpf_state *eq = op == BPF_JEQ ? other : st;
+	/* Scalars: each arm learns the condition or its negation. */
+	if (dst->type == KBPF_SCALAR && src->type == KBPF_SCALAR &&
+	    !(BPF_SRC(insn->code) == BPF_X && insn->src_reg == insn->dst_reg)) {
+		struct kbpf_reg *oregs = other->frame[other->curframe]->regs;
+		struct kbpf_reg t_src = *src, f_src = *src;
+		bool t_ok, f_ok;
 
-		kbpf_mark_known(&eq->frame[eq->curframe]->regs[insn->dst_reg], src->val);
+		kbpf_branch_refine(&oregs[insn->dst_reg], &t_src, dst, &f_src, op, is32,
+				   &t_ok, &f_ok);
+		if (BPF_SRC(insn->code) == BPF_X) {
+			oregs[insn->src_reg] = t_src;
+			*src = f_src;
+		}
+		if (!t_ok) {
+			/* only the fall-through arm is feasible */
+			kbpf_state_free(other);
+			*next = fall;
+			return 0;
+		}
+		if (!f_ok) {
+			/* only the taken arm: continue there */
+			kbpf_state_free(env->cur);
+			env->cur = other;
+			*next = taken;
+			return 0;
+		}
 	}
 push:
 	other->insn_idx = taken;
@@ -545,8 +602,9 @@ static int kbpf_check_pseudo_call(struct kbpf_venv *env, u32 idx, u32 *next)
 		callee->regs[i] = caller->regs[i];
 		memset(&caller->regs[i], 0, sizeof(caller->regs[i]));
 	}
+	kbpf_ptr_var_zero(&callee->regs[BPF_REG_10]);
 	callee->regs[BPF_REG_10].type = KBPF_PTR_TO_STACK;
-	callee->regs[BPF_REG_10].frameno = st->curframe;
+	callee->regs[BPF_REG_10].frameno = (u8)st->curframe;
 	memset(&caller->regs[BPF_REG_0], 0, sizeof(caller->regs[0]));
 	*next = target;
 	return 0;
@@ -585,9 +643,8 @@ static int kbpf_check_exit(struct kbpf_venv *env, u32 *next)
 /* Walk one state until it exits (returns 1) or fails. */
 static int kbpf_walk(struct kbpf_venv *env)
 {
-	struct kbpf_state *st = env->cur;
-
 	for (;;) {
+		struct kbpf_state *st = env->cur;	/* a branch may replace it */
 		u32 idx = st->insn_idx, next = idx + 1, mark;
 		struct kbpf_reg *regs = kbpf_cur_regs(env);
 		struct bpf_insn *insn = &env->insns[idx];
@@ -640,6 +697,7 @@ static int kbpf_walk(struct kbpf_venv *env)
 				break;
 			if (env->aux[idx].map) {
 				memset(dst, 0, sizeof(*dst));
+				kbpf_ptr_var_zero(dst);
 				dst->type = KBPF_CONST_PTR_TO_MAP;
 				dst->map = env->aux[idx].map;
 				if (insn->src_reg == BPF_PSEUDO_MAP_VALUE) {
@@ -684,7 +742,7 @@ static int kbpf_walk(struct kbpf_venv *env)
 			return err;
 		if (!(env->attr->log_level & KBPF_LOG_LEVEL2))
 			kbpf_vlog_rewind(env, mark);
-		st->insn_idx = next;
+		env->cur->insn_idx = next;
 	}
 }
 
@@ -696,7 +754,9 @@ int kbpf_do_check(struct kbpf_venv *env)
 	st = kbpf_state_new();
 	if (!st)
 		return -ENOMEM;
+	kbpf_ptr_var_zero(&st->frame[0]->regs[BPF_REG_1]);
 	st->frame[0]->regs[BPF_REG_1].type = KBPF_PTR_TO_CTX;
+	kbpf_ptr_var_zero(&st->frame[0]->regs[BPF_REG_10]);
 	st->frame[0]->regs[BPF_REG_10].type = KBPF_PTR_TO_STACK;
 	env->cur = st;
 

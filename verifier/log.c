@@ -38,16 +38,45 @@ void kbpf_vlog_rewind(struct kbpf_venv *env, u32 pos)
 	env->log_buf[pos] = '\0';
 }
 
+/* The bounds that say something, as Linux prints them. */
+static void kbpf_print_bounds(struct kbpf_venv *env, const struct kbpf_reg *r)
+{
+	const char *sep = "";
+
+	if (r->smin != (s64)(1ull << 63)) {
+		kbpf_vlog(env, "smin=%lld", (long long)r->smin);
+		sep = ",";
+	}
+	if (r->smax != (s64)~(1ull << 63)) {
+		kbpf_vlog(env, "%ssmax=%lld", sep, (long long)r->smax);
+		sep = ",";
+	}
+	if (r->umin) {
+		kbpf_vlog(env, "%sumin=%llu", sep, (unsigned long long)r->umin);
+		sep = ",";
+	}
+	if (r->umax != ~0ull) {
+		kbpf_vlog(env, "%sumax=%llu", sep, (unsigned long long)r->umax);
+		sep = ",";
+	}
+	if (!kbpf_tnum_is_unknown(r->var_off))
+		kbpf_vlog(env, "%svar_off=(%#llx; %#llx)", sep,
+			  (unsigned long long)r->var_off.value, (unsigned long long)r->var_off.mask);
+}
+
 static void kbpf_print_reg(struct kbpf_venv *env, const struct kbpf_reg *r)
 {
 	const struct kbpf_map_desc *m = r->map;
 
 	switch (r->type) {
 	case KBPF_SCALAR:
-		if (r->known)
-			kbpf_vlog(env, "%lld", (long long)r->val);
-		else
-			kbpf_vlog(env, "scalar()");
+		if (kbpf_tnum_is_const(r->var_off)) {
+			kbpf_vlog(env, "%lld", (long long)r->var_off.value);
+			return;
+		}
+		kbpf_vlog(env, "scalar(");
+		kbpf_print_bounds(env, r);
+		kbpf_vlog(env, ")");
 		return;
 	case KBPF_PTR_TO_CTX:
 		kbpf_vlog(env, "ctx(off=%d,imm=0)", r->off);
@@ -60,8 +89,14 @@ static void kbpf_print_reg(struct kbpf_venv *env, const struct kbpf_reg *r)
 			  m->value_size);
 		return;
 	case KBPF_PTR_TO_MAP_VALUE:
-		kbpf_vlog(env, "map_value(off=%d,ks=%u,vs=%u,imm=0)", r->off, m->key_size,
-			  m->value_size);
+		kbpf_vlog(env, "map_value(off=%d,ks=%u,vs=%u", r->off, m->key_size, m->value_size);
+		if (kbpf_tnum_is_const(r->var_off)) {
+			kbpf_vlog(env, ",imm=%llu)", (unsigned long long)r->var_off.value);
+			return;
+		}
+		kbpf_vlog(env, ",");
+		kbpf_print_bounds(env, r);
+		kbpf_vlog(env, ")");
 		return;
 	case KBPF_PTR_TO_MAP_VALUE_OR_NULL:
 		kbpf_vlog(env, "map_value_or_null(id=%u,off=%d,ks=%u,vs=%u,imm=0)", r->id, r->off,

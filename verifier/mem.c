@@ -103,6 +103,39 @@ static int kbpf_stack_read(struct kbpf_venv *env, u32 frameno, s32 off, u32 size
 }
 
 /*
+ * [reg + off, + size) inside the map value, over every value of the
+ * register's variable part.
+ */
+int kbpf_check_map_value_range(struct kbpf_venv *env, u32 regno, const struct kbpf_reg *reg,
+			       s32 off, u32 size)
+{
+	s64 lo = (s64)reg->off + off;
+	u32 vs = reg->map->value_size;
+
+	/* As Linux's check_map_access(), in its order and words. */
+	if (reg->smin < 0 && (reg->smin == (s64)(1ull << 63) || lo + reg->smin < 0)) {
+		kbpf_vlog(env, "R%u min value is negative, either use unsigned index or do a if (index >=0) check.\n",
+			  regno);
+		return -EACCES;
+	}
+	if (lo + reg->smin < 0 || lo + reg->smin + size > vs) {
+		kbpf_vlog(env, "invalid access to map value, value_size=%u off=%lld size=%u\n",
+			  vs, (long long)(lo + reg->smin), size);
+		return -EACCES;
+	}
+	if (reg->umax >= (1 << 29)) {
+		kbpf_vlog(env, "R%u unbounded memory access, make sure to bounds check any such access\n",
+			  regno);
+		return -EACCES;
+	}
+	if (lo + (s64)reg->umax + size > vs) {
+		kbpf_vlog(env, "R%u max value is outside of the allowed memory range\n", regno);
+		return -EACCES;
+	}
+	return 0;
+}
+
+/*
  * Access [reg + off, + size) through register regno. For a write, value is
  * the stored register (an immediate is passed as a known scalar; NULL for
  * an unknown one); for a read, the loaded abstract value goes to *loaded.
@@ -128,11 +161,8 @@ int kbpf_check_mem(struct kbpf_venv *env, u32 regno, s32 off, u32 size, bool wri
 			return kbpf_stack_write(env, reg->frameno, (s32)o, size, value);
 		return kbpf_stack_read(env, reg->frameno, (s32)o, size, loaded);
 	case KBPF_PTR_TO_MAP_VALUE:
-		if (o < 0 || o + size > reg->map->value_size) {
-			kbpf_vlog(env, "invalid access to map value, value_size=%u off=%lld size=%u\n",
-				  reg->map->value_size, (long long)o, size);
+		if (kbpf_check_map_value_range(env, regno, reg, off, size))
 			return -EACCES;
-		}
 		if (write && (reg->map->map_flags & BPF_F_RDONLY_PROG)) {
 			kbpf_vlog(env, "write into map forbidden\n");
 			return -EACCES;

@@ -7,20 +7,6 @@
  */
 #include "verifier.h"
 
-void kbpf_mark_unknown(struct kbpf_reg *reg)
-{
-	memset(reg, 0, sizeof(*reg));
-	reg->type = KBPF_SCALAR;
-}
-
-void kbpf_mark_known(struct kbpf_reg *reg, u64 val)
-{
-	memset(reg, 0, sizeof(*reg));
-	reg->type = KBPF_SCALAR;
-	reg->known = true;
-	reg->val = val;
-}
-
 struct kbpf_state *kbpf_state_new(void)
 {
 	struct kbpf_state *s = kbpf_zalloc(sizeof(*s));

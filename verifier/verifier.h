@@ -4,6 +4,7 @@
 #define _KBPF_VERIFIER_H
 
 #include "kbpf_core.h"
+#include "tnum.h"
 
 /* Abstract type of a register or of a spilled stack slot. */
 enum kbpf_reg_type {
@@ -17,18 +18,22 @@ enum kbpf_reg_type {
 };
 
 /*
- * A register's abstract value. Scalars are either a known constant or
- * unknown. Pointers carry a constant offset from their base; variable
- * offsets are not tracked yet, so they are rejected.
+ * A register's abstract value. For a scalar, var_off and the bounds are its
+ * value. For a pointer, off is the constant offset from its base and
+ * var_off/bounds the variable part added to it (only map values have one
+ * today). The 32-bit bounds describe the low half.
  */
 struct kbpf_reg {
 	u8 type;			/* enum kbpf_reg_type */
-	bool known;			/* scalar: val is exact */
-	u64 val;
+	u8 frameno;			/* PTR_TO_STACK: whose frame */
 	s32 off;			/* pointer: constant offset */
 	u32 id;				/* OR_NULL: copies share it */
-	u32 frameno;			/* PTR_TO_STACK: whose frame */
 	const struct kbpf_map_desc *map;
+	struct kbpf_tnum var_off;
+	s64 smin, smax;
+	u64 umin, umax;
+	s32 s32_min, s32_max;
+	u32 u32_min, u32_max;
 };
 
 /* What each byte of the stack holds. */
@@ -120,6 +125,8 @@ int kbpf_check_ctx_access(struct kbpf_venv *env, u32 prog_type, s32 off, u32 siz
 /* mem.c: loads and stores through a pointer register. */
 int kbpf_check_mem(struct kbpf_venv *env, u32 regno, s32 off, u32 size, bool write,
 		   const struct kbpf_reg *value, struct kbpf_reg *loaded);
+int kbpf_check_map_value_range(struct kbpf_venv *env, u32 regno, const struct kbpf_reg *reg,
+			       s32 off, u32 size);
 int kbpf_check_stack_read_range(struct kbpf_venv *env, u32 frameno, s32 off, u32 size,
 				const char *what);
 /* state.c */
@@ -131,8 +138,19 @@ void kbpf_pop_frame(struct kbpf_state *s);
 int kbpf_push_state(struct kbpf_venv *env, struct kbpf_state *s);
 struct kbpf_state *kbpf_pop_state(struct kbpf_venv *env);
 void kbpf_free_pending(struct kbpf_venv *env);
+/* bounds.c: the scalar domain */
 void kbpf_mark_unknown(struct kbpf_reg *reg);
 void kbpf_mark_known(struct kbpf_reg *reg, u64 val);
+void kbpf_ptr_var_zero(struct kbpf_reg *reg);
+bool kbpf_reg_is_const(const struct kbpf_reg *reg);
+void kbpf_reg_sync(struct kbpf_reg *reg);
+bool kbpf_reg_is_empty(const struct kbpf_reg *reg);
+void kbpf_scalar_alu(struct kbpf_reg *dst, const struct kbpf_reg *src, u8 op, bool is64);
+void kbpf_scalar_unary(struct kbpf_reg *dst, u8 op, bool is64, bool to_be, s32 bits);
+void kbpf_scalar_mov32(struct kbpf_reg *dst, const struct kbpf_reg *src);
+int kbpf_branch_taken(const struct kbpf_reg *d, const struct kbpf_reg *s, u8 op, bool is32);
+void kbpf_branch_refine(struct kbpf_reg *t_dst, struct kbpf_reg *t_src, struct kbpf_reg *f_dst,
+			struct kbpf_reg *f_src, u8 op, bool is32, bool *t_ok, bool *f_ok);
 /* check.c: the abstract interpretation over all paths. */
 int kbpf_do_check(struct kbpf_venv *env);
 

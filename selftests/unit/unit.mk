@@ -26,7 +26,7 @@ $(UNIT_OUT)/libkbpfcore.a: $(CORE_OBJS)
 	ar rcs $@ $^
 
 $(UNIT_OUT)/%: selftests/unit/%.c $(UNIT_COMMON) $(wildcard selftests/unit/*.h) $(UNIT_OUT)/libkbpfcore.a
-	$(UNIT_CC) $(UNIT_CFLAGS) -Iselftests/unit -Ijit $< $(UNIT_COMMON) $(UNIT_OUT)/libkbpfcore.a -o $@
+	$(UNIT_CC) $(UNIT_CFLAGS) -Iselftests/unit -Ijit -Iverifier $< $(UNIT_COMMON) $(UNIT_OUT)/libkbpfcore.a -o $@
 
 # Each binary prints PASS:/FAIL: lines; a binary that crashes counts as a failure.
 unit: $(UNIT_BINS)
