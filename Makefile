@@ -8,6 +8,8 @@
 #   make vm CMD='...' [SHARE=dir]   run CMD in the VM (kbpf.ko loaded)
 #   make vm-shell                   interactive shell in the VM
 #   make module   build kbpf.ko only
+#   make shim     build build/shim/libkbpf-preload.so (LD_PRELOAD shim)
+#   make corpus   kernel test_verifier cases through kbpf's verifier (native)
 #   make deps     install the Debian packages the above need (when missing)
 #   make clean
 
@@ -21,7 +23,7 @@ SHELL := /bin/bash
 # Debian packages needed to build and test. Checked with dpkg, installed only
 # when missing (apt-get update runs only if something must be installed).
 DEPS_PKGS := linux-image-amd64 linux-headers-amd64 qemu-system-x86 \
-	     busybox-static cpio gcc make libc6-dev linux-libc-dev kmod
+	     busybox-static cpio gcc make libc6-dev linux-libc-dev kmod libbpf-dev
 
 # Kernel version: always from the newest installed linux-headers-*-amd64 (never
 # `uname -r`: the host may run another kernel). Lazily evaluated (`=`) so that a
@@ -35,6 +37,7 @@ VM_TIMEOUT  ?= 600
 T ?=
 CMD ?=
 SHARE ?=
+DYNBIN ?=
 V ?= 0
 # NOMOD=1: boot the VM without kbpf.ko (harness work while the module is broken).
 NOMOD ?= 0
@@ -51,12 +54,12 @@ DEMO_BIN     := $(BUILD)/user/kbpf-demo
 RUN_VM       := selftests/qemu/run-vm.sh
 UNIT_MK      := selftests/unit/unit.mk
 
-.PHONY: all deps module demo check vm vm-shell clean help bins
+.PHONY: all deps module demo check vm vm-shell clean help bins shim
 
-all: module bins
+all: module bins shim
 
 help:
-	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@missing=""; \
@@ -99,14 +102,28 @@ demo: deps module $(DEMO_BIN)
 check: deps
 	@VM_TIMEOUT=$(VM_TIMEOUT) T='$(T)' V=$(V) selftests/check.sh
 
-vm: deps $(VM_MODULE) bins
-	@$(RUN_VM) $(VM_FLAGS) --bin $(VM_TEST_BIN) --bin $(DEMO_BIN) \
+# The shim is in the guest's /tests/ too; DYNBIN='files' adds dynamically
+# linked programs (with the libraries ldd names), e.g. DYNBIN=/usr/sbin/bpftool.
+VM_DYN = --dynbin build/shim/libkbpf-preload.so $(foreach f,$(DYNBIN),--dynbin $(f))
+
+vm: deps $(VM_MODULE) bins shim
+	@$(RUN_VM) $(VM_FLAGS) --bin $(VM_TEST_BIN) --bin $(DEMO_BIN) $(VM_DYN) \
 		$(if $(SHARE),--share $(SHARE)) \
 		$(if $(CMD),-- '$(subst ','\'',$(CMD))',--interactive)
 
-vm-shell: deps $(VM_MODULE) bins
-	@$(RUN_VM) $(VM_FLAGS) --bin $(VM_TEST_BIN) --bin $(DEMO_BIN) \
+vm-shell: deps $(VM_MODULE) bins shim
+	@$(RUN_VM) $(VM_FLAGS) --bin $(VM_TEST_BIN) --bin $(DEMO_BIN) $(VM_DYN) \
 		$(if $(SHARE),--share $(SHARE)) --interactive
+
+# The LD_PRELOAD shim (user/shim/): bpf(2) from unmodified programs to /dev/kbpf.
+shim: deps
+	@$(MAKE) --no-print-directory -f selftests/shim/shim.mk shim
+
+# Verifier corpus (selftests/corpus/): the kernel's test_verifier cases through
+# kbpf's verifier natively; summary + build/corpus/results.txt.
+.PHONY: corpus
+corpus:
+	@$(MAKE) --no-print-directory -f selftests/corpus/corpus.mk corpus
 
 # Benchmarks (selftests/bench/): native runner, then one VM boot; figures only.
 .PHONY: bench

@@ -19,6 +19,12 @@
 #define KBPF_VERIFY_BUDGET		1000000
 /* Pending branch states the verifier may hold (Linux: BPF_COMPLEXITY_LIMIT_JMP_SEQ). */
 #define KBPF_VERIFY_MAX_PENDING		8192
+/*
+ * States kept for pruning, in all and per instruction. Past these the walk
+ * stays sound, it just prunes less (a state costs ~6 KiB per call frame).
+ */
+#define KBPF_VERIFY_MAX_STATES		4096
+#define KBPF_VERIFY_MAX_STATES_PER_INSN	32
 /* Stack of one program frame, bytes (Linux: MAX_BPF_STACK). */
 #define KBPF_STACK_SIZE			512
 /* Distinct maps one program may reference (Linux: MAX_USED_MAPS). */

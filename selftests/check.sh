@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# `make check`: native unit tests, then the in-VM suite. Collects every
+# `make check`: native unit tests, the in-VM suite, then the LD_PRELOAD shim's
+# native tests and its in-VM libbpf test (second boot). Collects every
 # "PASS: <name>" / "FAIL: <name>" line from both, prints per-suite results and
 # ends with exactly one line "N passed, N failed". Exits non-zero on any
 # failure, if no test ran at all, or if the VM did not report success.
@@ -46,13 +47,40 @@ else
 	stage "unit: selftests/unit/unit.mk not present yet: suite skipped"
 fi
 
+# ---- suite 1b: the verifier corpus (selftests/corpus/corpus.mk) ---------------
+# Kernel test_verifier cases through kbpf's verifier natively (about 10 s, plus
+# a one-time apt install/extract of linux-source-6.1). Runs unless T names
+# only other tests.
+corpus_wanted() {
+	local item items
+	[ -z "$T" ] && return 0
+	IFS=, read -ra items <<< "$T"
+	for item in "${items[@]}"; do
+		[[ "corpus/no_unsafe_accepts corpus/parity" == *$item* ]] && return 0
+	done
+	return 1
+}
+if [ -f selftests/corpus/corpus.mk ] && corpus_wanted; then
+	stage "corpus: make -f selftests/corpus/corpus.mk corpus"
+	make --no-print-directory -f selftests/corpus/corpus.mk corpus > "$out/corpus.log" 2>&1
+	cstatus=$?
+	grep -E '^(corpus: |PASS: |FAIL: )' "$out/corpus.log" || true
+	collect corpus "$out/corpus.log"
+	if [ $cstatus -ne 0 ] && ! grep -q '^corpus FAIL ' "$results"; then
+		echo "---- corpus log ($out/corpus.log) ----"; tail -n 40 "$out/corpus.log"
+		synthetic_fail corpus "corpus.mk (exited with status $cstatus, no FAIL line)"
+	fi
+fi
+
 # ---- suite 2: in-VM tests -----------------------------------------------------
 vm_ok=1
+mod_ok=1
 stage "vm: building kbpf.ko (make module)"
 if ! make --no-print-directory module > "$out/module.log" 2>&1; then
 	echo "---- make module log ($out/module.log) ----"; tail -n 60 "$out/module.log"
 	synthetic_fail vm "build: kbpf.ko (make module failed)"
 	vm_ok=0
+	mod_ok=0
 fi
 stage "vm: building static test binary"
 if ! make --no-print-directory build/vm/kbpf_test > "$out/build.log" 2>&1; then
@@ -85,18 +113,66 @@ if [ $vm_ok -eq 1 ]; then
 	esac
 fi
 
+# ---- suite 3: the LD_PRELOAD shim, native (fake device; plain and ASan) ------
+stage "shim: make -f selftests/shim/shim.mk check"
+make --no-print-directory -f selftests/shim/shim.mk check T="$T" > "$out/shim.log" 2>&1
+sstatus=$?
+grep -E '^(PASS|FAIL): ' "$out/shim.log" || true
+collect shim "$out/shim.log"
+if [ $sstatus -ne 0 ]; then
+	echo "---- shim log ($out/shim.log) ----"; tail -n 40 "$out/shim.log"
+	grep -q '^shim FAIL ' "$results" || synthetic_fail shim "shim.mk check (exited with status $sstatus, no FAIL line)"
+fi
+
+# ---- suite 4: the shim in the VM: libbpf loader, shim vs guest kernel --------
+# One extra boot (~10 s). Skipped when T selects tests that are not shim tests.
+svstatus=0
+if [ -z "$T" ] || [[ "$T" == *shim* ]]; then
+	svstatus=-
+	stage "shim-vm: building the libbpf loader and the shim"
+	if [ $mod_ok -eq 0 ] || [ ! -f kbpf.ko ]; then
+		synthetic_fail shim-vm "build: kbpf.ko (make module failed)"
+	elif ! make --no-print-directory -f selftests/shim/shim.mk shim loader > "$out/shim-build.log" 2>&1; then
+		cat "$out/shim-build.log"
+		synthetic_fail shim-vm "build: shim or libbpf loader (compile failed)"
+	else
+		mkdir -p "$out/shim-share"
+		chmod 777 "$out/shim-share"
+		flags=(--quiet --timeout "$VM_TIMEOUT" --log "$out/shim-console.log"
+		       --bin selftests/shim/vm-shim.sh
+		       --dynbin build/shim/kbpf-libbpf-loader
+		       --dynbin build/shim/libkbpf-preload.so --share "$out/shim-share")
+		[ "$V" = 1 ] && flags+=(--verbose)
+		stage "shim-vm: booting the guest and running /tests/vm-shim.sh"
+		selftests/qemu/run-vm.sh "${flags[@]}" -- \
+			"/tests/vm-shim.sh /mnt/share > /mnt/share/shim-vm-results.txt 2>&1"
+		svstatus=$?
+		if [ -f "$out/shim-share/shim-vm-results.txt" ]; then
+			grep -E '^(PASS|FAIL): ' "$out/shim-share/shim-vm-results.txt" | grep -v '^PASS: ' || true
+			collect shim-vm "$out/shim-share/shim-vm-results.txt"
+		fi
+		case $svstatus in
+		0) ;;
+		124) synthetic_fail shim-vm "guest (timed out after ${VM_TIMEOUT}s, see $out/shim-console.log)" ;;
+		125) synthetic_fail shim-vm "guest (no success marker: panic/oops/WARN/crash, see $out/shim-console.log)" ;;
+		*) grep -q '^shim-vm FAIL ' "$results" || synthetic_fail shim-vm "guest (exit status $svstatus without a FAIL line)" ;;
+		esac
+	fi
+fi
+
 # ---- summary -----------------------------------------------------------------
 echo
 echo "================ results ================"
 total_pass=0
 total_fail=0
-for suite in unit vm; do
+for suite in unit corpus vm shim shim-vm; do
 	p=$(grep -c "^$suite PASS " "$results")
 	f=$(grep -c "^$suite FAIL " "$results")
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
 	extra=""
 	[ "$suite" = vm ] && extra=" (guest exit status $vstatus)"
+	[ "$suite" = shim-vm ] && extra=" (guest exit status $svstatus)"
 	echo "$suite: $p passed, $f failed$extra"
 	sed -n "s/^$suite FAIL /  FAIL: /p" "$results"
 done
@@ -104,5 +180,6 @@ status=0
 [ $total_fail -eq 0 ] || status=1
 [ $((total_pass + total_fail)) -gt 0 ] || { echo "no test ran"; status=1; }
 [ "$vstatus" = 0 ] || status=1
+[ "$svstatus" = 0 ] || status=1
 echo "$total_pass passed, $total_fail failed"
 exit $status

@@ -79,6 +79,9 @@ int kbpf_check_cfg(struct kbpf_venv *env)
 				err = -EINVAL;
 				goto out;
 			}
+			/* where paths meet: keep states there for pruning */
+			if (n == 2 || w != (s64)t + 1 + (env->insns[t].code == (BPF_LD | BPF_IMM | BPF_DW)))
+				env->aux[w].prune_point = true;
 			if (!env->aux[w].seen) {
 				env->aux[w].seen = true;
 				stack[sp++] = (u32)w;

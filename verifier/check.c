@@ -537,6 +537,9 @@ push:
 		kbpf_state_free(other);
 		return err;
 	}
+	/* one more path runs below the last checkpoint */
+	if (st->cp)
+		st->cp->branches++;
 	*next = fall;
 	return 0;
 }
@@ -651,6 +654,14 @@ static int kbpf_walk(struct kbpf_venv *env)
 		u8 class = BPF_CLASS(insn->code);
 		int err = 0;
 
+		if (env->aux[idx].prune_point) {
+			int seen = kbpf_is_state_visited(env, idx);
+
+			if (seen < 0)
+				return seen;
+			if (seen)
+				return 1;	/* covered by a verified state */
+		}
 		if (++env->insn_processed > KBPF_VERIFY_BUDGET) {
 			kbpf_vlog(env, "BPF program is too large. Processed %u insn\n",
 				  env->insn_processed - 1);
@@ -762,6 +773,8 @@ int kbpf_do_check(struct kbpf_venv *env)
 
 	for (;;) {
 		err = kbpf_walk(env);
+		if (err >= 0)
+			kbpf_path_done(env->cur->cp);
 		kbpf_state_free(env->cur);
 		env->cur = NULL;
 		if (err < 0)

@@ -41,6 +41,7 @@ struct kbpf_state *kbpf_state_dup(const struct kbpf_state *s)
 		return NULL;
 	n->insn_idx = s->insn_idx;
 	n->curframe = s->curframe;
+	n->cp = s->cp;
 	for (i = 0; i <= s->curframe; i++) {
 		n->frame[i] = kbpf_zalloc(sizeof(*n->frame[i]));
 		if (!n->frame[i]) {

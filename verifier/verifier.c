@@ -42,6 +42,15 @@ static void kbpf_fixups(struct kbpf_venv *env)
 	}
 }
 
+static u32 kbpf_max_states_per_insn(const struct kbpf_venv *env)
+{
+	u32 i, m = 0;
+
+	for (i = 0; env->explored_cnt && i < env->insn_cnt; i++)
+		m = max(m, env->explored_cnt[i]);
+	return m;
+}
+
 int kbpf_verify(struct kbpf_verify_attr *attr)
 {
 	u64 start = kbpf_ktime_ns();
@@ -83,6 +92,10 @@ int kbpf_verify(struct kbpf_verify_attr *attr)
 	if (!err)
 		err = kbpf_check_cfg(env);
 	if (!err)
+		err = kbpf_compute_liveness(env);
+	if (!err)
+		err = kbpf_prune_init(env);
+	if (!err)
 		err = kbpf_do_check(env);
 	if (!err)
 		err = kbpf_check_stack_chains(env);
@@ -97,8 +110,9 @@ int kbpf_verify(struct kbpf_verify_attr *attr)
 			kbpf_vlog(env, "%s%u", k ? "+" : "", env->subprog[k].stack_depth);
 		kbpf_vlog(env, "\n");
 	}
-	kbpf_vlog(env, "processed %u insns (limit %u) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0\n",
-		  env->insn_processed, KBPF_VERIFY_BUDGET);
+	kbpf_vlog(env, "processed %u insns (limit %u) max_states_per_insn %u total_states %u peak_states %u mark_read 0\n",
+		  env->insn_processed, KBPF_VERIFY_BUDGET, kbpf_max_states_per_insn(env),
+		  env->states_kept, env->states_kept);
 	if (!err) {
 		kbpf_fixups(env);
 		if (attr->subprogs)
@@ -122,6 +136,7 @@ int kbpf_verify(struct kbpf_verify_attr *attr)
 	if (attr->log_truncated)
 		err = -ENOSPC;
 
+	kbpf_prune_free(env);
 	kbpf_free(env->pending);
 out_aux:
 	kbpf_free(env->aux);

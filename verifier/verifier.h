@@ -54,10 +54,26 @@ struct kbpf_frame {
 	u32 subprog;
 };
 
+struct kbpf_checkpoint;
+
 struct kbpf_state {
 	u32 insn_idx;
 	u32 curframe;
 	struct kbpf_frame *frame[KBPF_MAX_CALL_FRAMES];
+	struct kbpf_checkpoint *cp;	/* the last checkpoint on this path */
+};
+
+/*
+ * A state kept at a prune point. branches counts what still runs below it:
+ * live paths whose last checkpoint it is, and its unfinished children.
+ * Once 0, every path from it was verified, and a new state it contains can
+ * be pruned; while > 0 it is an ancestor of the current path (a loop).
+ */
+struct kbpf_checkpoint {
+	struct kbpf_state *st;
+	u32 branches;
+	struct kbpf_checkpoint *parent;
+	struct kbpf_checkpoint *next;	/* same instruction */
 };
 
 /* Per-instruction facts gathered by the passes. */
@@ -67,6 +83,8 @@ struct kbpf_insn_aux {
 	bool seen;				/* reached by the walk */
 	bool ld_imm64_tail;			/* second half of an ld_imm64 */
 	u16 subprog;				/* function it belongs to */
+	u16 live_in;				/* R0-R9 that may be read from here */
+	bool prune_point;			/* keep states here */
 	const struct kbpf_map_desc *call_map;	/* helper call: its map arg */
 	bool call_map_mixed;			/* ... differs between paths */
 };
@@ -86,6 +104,11 @@ struct kbpf_venv {
 	u32 pending_cnt;
 	u32 id_gen;
 	u32 insn_processed;
+	/* pruning (prune.c) */
+	struct kbpf_checkpoint **explored;	/* per instruction */
+	u32 *explored_cnt;
+	u32 states_kept;
+	u32 states_pruned;
 	/* functions */
 	u32 subprog_cnt;
 	struct kbpf_subprog subprog[KBPF_MAX_SUBPROGS + 1];	/* + end sentinel */
@@ -151,6 +174,15 @@ void kbpf_scalar_mov32(struct kbpf_reg *dst, const struct kbpf_reg *src);
 int kbpf_branch_taken(const struct kbpf_reg *d, const struct kbpf_reg *s, u8 op, bool is32);
 void kbpf_branch_refine(struct kbpf_reg *t_dst, struct kbpf_reg *t_src, struct kbpf_reg *f_dst,
 			struct kbpf_reg *f_src, u8 op, bool is32, bool *t_ok, bool *f_ok);
+/* liveness.c: which registers each instruction's future may read. */
+int kbpf_compute_liveness(struct kbpf_venv *env);
+/* prune.c */
+int kbpf_prune_init(struct kbpf_venv *env);
+void kbpf_prune_free(struct kbpf_venv *env);
+/* At a prune point: 1 prune this path, 0 go on, or a negative errno. */
+int kbpf_is_state_visited(struct kbpf_venv *env, u32 idx);
+/* The current path ended (exit or pruned). */
+void kbpf_path_done(struct kbpf_checkpoint *cp);
 /* check.c: the abstract interpretation over all paths. */
 int kbpf_do_check(struct kbpf_venv *env);
 

@@ -17,6 +17,10 @@
 #   --module FILE     kbpf.ko to insmod at boot (default: ./kbpf.ko)
 #   --no-module       boot without kbpf.ko
 #   --bin FILE        copy FILE into the guest's /tests/ (repeatable)
+#   --dynbin FILE     copy a dynamically linked FILE (program or shared
+#                     library) into /tests/, and every library `ldd FILE`
+#                     names (the dynamic loader included) at its host path
+#                     (repeatable)
 #   --share DIR       export host DIR to the guest at /mnt/share (9p, read-write)
 #   --timeout SEC     kill QEMU after SEC seconds (default: 600)
 #   --log FILE        guest console log (default: build/vm/console.log)
@@ -41,6 +45,7 @@ kernel=""
 module="$ROOT/kbpf.ko"
 use_module=1
 bins=()
+dynbins=()
 share=""
 vm_timeout=600
 log="$ROOT/build/vm/console.log"
@@ -59,6 +64,7 @@ while [ $# -gt 0 ]; do
 	--module) module=$2; shift 2 ;;
 	--no-module) use_module=0; shift ;;
 	--bin) bins+=("$2"); shift 2 ;;
+	--dynbin) dynbins+=("$2"); shift 2 ;;
 	--share) share=$2; shift 2 ;;
 	--timeout) vm_timeout=$2; shift 2 ;;
 	--log) log=$2; shift 2 ;;
@@ -163,6 +169,20 @@ fi
 for b in ${bins[@]+"${bins[@]}"}; do
 	[ -f "$b" ] || die "binary $b not built"
 	cp "$b" "$root/tests/"
+done
+# Dynamically linked files: the file itself into /tests/, and the libraries
+# ldd resolves (plus the dynamic loader) at the same paths as on the host.
+for b in ${dynbins[@]+"${dynbins[@]}"}; do
+	[ -f "$b" ] || die "binary $b not built"
+	cp "$b" "$root/tests/"
+	libs=$(ldd "$b" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }') ||
+		die "ldd $b failed"
+	for lib in $libs; do
+		[ -e "$root$lib" ] && continue
+		[ -f "$lib" ] || die "library $lib (needed by $b) missing"
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
 done
 printf '%s\n' "$cmd" > "$root/etc/kbpf-cmd"
 cat > "$root/etc/kbpf-vm.conf" <<EOF

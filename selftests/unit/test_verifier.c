@@ -16,7 +16,7 @@
 #define R6 BPF_REG_6
 #define R7 BPF_REG_7
 #define R10 BPF_REG_10
-#define MAXI 24
+#define MAXI 96
 #define HASH_FD 3	/* fake fd: hash map, key 4, value 8 */
 #define ARRAY_FD 4	/* fake fd: array map, 4 entries of 8 bytes */
 #define GLOBAL_FD 8	/* fake fd: array map, 1 entry of 16 bytes (global data) */
@@ -35,6 +35,8 @@ struct vcase {
 #define C(n, e, l, ...) { .name = n, .err = (e), .log = (l), .insns = { __VA_ARGS__ } }
 #define RUN(n, want, ...) { .name = n, .run = true, .r0 = (want), .insns = { __VA_ARGS__ } }
 #define RAW KI_RAW
+/* if (r2 & 1) r3 = 1; else r3 = 2; -- r3 is dead afterwards */
+#define DIAMOND KI_JMP_IMM(BPF_JSET, R2, 1, 2), KI_MOV64_IMM(R3, 2), KI_JA(1), KI_MOV64_IMM(R3, 1)
 #define PCALL(off) KI_RAW(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, off)
 
 /* r2 = fp - 4 holding key 0, r1 = map fd: the usual lookup preamble. */
@@ -209,7 +211,7 @@ static const struct vcase cases[] = {
 	  KI_ATOMIC(BPF_W, BPF_ADD, R1, R2, 48), KI_MOV64_IMM(R0, 0), KI_EXIT()),
 	C("st_into_ctx", -EACCES, "BPF_ST stores into R1 ctx", KI_ST_MEM(BPF_W, R1, 48, 1),
 	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
-	C("infinite_loop_budget", -E2BIG, NULL, KI_MOV64_IMM(R0, 0),
+	C("infinite_loop_detected", -EINVAL, "infinite loop detected", KI_MOV64_IMM(R0, 0),
 	  KI_JMP_IMM(BPF_JEQ, R0, 0, -2), KI_EXIT()),
 	C("helper_value_uninit", -EACCES, "invalid read from stack",
 	  KI_ST_MEM(BPF_W, R10, -4, 0), KI_MOV64_REG(R2, R10), KI_ALU64_IMM(BPF_ADD, R2, -4),
@@ -285,6 +287,11 @@ static const struct vcase cases[] = {
 	RUN("shift_bounds", 0, LOOKUP(ARRAY_FD), KI_JMP_IMM(BPF_JNE, R0, 0, 1), KI_EXIT(),
 	  KI_LDX_MEM(BPF_DW, R1, R0, 0), KI_ALU64_IMM(BPF_RSH, R1, 61),
 	  KI_ALU64_REG(BPF_ADD, R0, R1), KI_LDX_MEM(BPF_B, R0, R0, 0), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	/* pruning: 20 independent diamonds would be 2^20 paths without it */
+	RUN("pruning_diamonds", 0, KI_LDX_MEM(BPF_W, R2, R1, 0), KI_MOV64_IMM(R0, 0),
+	  DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND,
+	  DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND,
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
 	RUN("ret_1", 1, KI_MOV64_IMM(R0, 1), KI_EXIT()),
 	RUN("known_branch_prunes_bad_arm", 7, KI_MOV64_IMM(R1, 3),
 	  KI_JMP_IMM(BPF_JEQ, R1, 3, 1), KI_MOV64_REG(R0, R2), KI_MOV64_IMM(R0, 7), KI_EXIT()),
