@@ -24,6 +24,15 @@ static const struct kbpf_helper_proto kbpf_protos[KBPF_FUNC_MAX] = {
 		.ret = KBPF_RET_INTEGER,
 		.arg = { KBPF_ARG_CONST_MAP_PTR, KBPF_ARG_PTR_TO_MAP_KEY },
 	},
+	/* time, randomness, where we run: no arguments, an integer back */
+	[BPF_FUNC_ktime_get_ns] = { .name = "ktime_get_ns", .ret = KBPF_RET_INTEGER },
+	[BPF_FUNC_ktime_get_boot_ns] = { .name = "ktime_get_boot_ns", .ret = KBPF_RET_INTEGER },
+	[BPF_FUNC_ktime_get_coarse_ns] = { .name = "ktime_get_coarse_ns", .ret = KBPF_RET_INTEGER },
+	[BPF_FUNC_jiffies64] = { .name = "jiffies64", .ret = KBPF_RET_INTEGER },
+	[BPF_FUNC_get_prandom_u32] = { .name = "get_prandom_u32", .ret = KBPF_RET_INTEGER },
+	[BPF_FUNC_get_smp_processor_id] = { .name = "get_smp_processor_id",
+					    .ret = KBPF_RET_INTEGER },
+	[BPF_FUNC_get_numa_node_id] = { .name = "get_numa_node_id", .ret = KBPF_RET_INTEGER },
 	[BPF_FUNC_tail_call] = {
 		.name = "tail_call",
 		.ret = KBPF_RET_VOID,

@@ -238,10 +238,15 @@ static int kbpf_check_atomic(struct kbpf_venv *env, const struct bpf_insn *insn)
 		err = kbpf_check_read(env, insn->dst_reg);
 	if (!err && insn->imm == BPF_CMPXCHG)
 		err = kbpf_check_read(env, BPF_REG_0);
+	/* fetching forms write the old value back into src */
+	if (!err && insn->imm != BPF_CMPXCHG && (insn->imm & BPF_FETCH))
+		err = kbpf_check_write(env, insn->src_reg);
 	if (err)
 		return err;
-	if (kbpf_is_ptr(&regs[insn->src_reg]) ||
-	    (insn->imm == BPF_CMPXCHG && kbpf_is_ptr(&regs[BPF_REG_0]))) {
+	/* Storing a pointer into memory only leaks it (allowed with CAP_PERFMON). */
+	if (!env->attr->perfmon_capable &&
+	    (kbpf_is_ptr(&regs[insn->src_reg]) ||
+	     (insn->imm == BPF_CMPXCHG && kbpf_is_ptr(&regs[BPF_REG_0])))) {
 		kbpf_vlog(env, "R%u leaks addr into mem\n", insn->src_reg);
 		return -EACCES;
 	}

@@ -158,7 +158,27 @@ static u64 kt_delete_fn(u64 map, u64 key, u64 a3, u64 a4, u64 a5)
 	return 0;
 }
 
+/* Deterministic stand-ins for time, randomness and CPU helpers. */
+static u64 kt_counter_fn(u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
+{
+	static u64 n = 1000;
+
+	return n += 7;
+}
+
+static u64 kt_zero_fn(u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
+{
+	return 0;
+}
+
 kbpf_helper_fn kt_helpers[KBPF_FUNC_MAX] = {
+	[BPF_FUNC_ktime_get_ns] = kt_counter_fn,
+	[BPF_FUNC_ktime_get_boot_ns] = kt_counter_fn,
+	[BPF_FUNC_ktime_get_coarse_ns] = kt_counter_fn,
+	[BPF_FUNC_jiffies64] = kt_counter_fn,
+	[BPF_FUNC_get_prandom_u32] = kt_counter_fn,
+	[BPF_FUNC_get_smp_processor_id] = kt_zero_fn,
+	[BPF_FUNC_get_numa_node_id] = kt_zero_fn,
 	[BPF_FUNC_map_lookup_elem] = kt_lookup_fn,
 	[BPF_FUNC_map_update_elem] = kt_update_fn,
 	[BPF_FUNC_map_delete_elem] = kt_delete_fn,
