@@ -355,6 +355,7 @@ void kbpf_scalar_alu(struct kbpf_reg *dst, const struct kbpf_reg *src, u8 op, bo
 		}
 		{
 			u8 sh = (u8)(b.value & (width - 1));
+			struct kbpf_reg old = *dst;
 
 			if (op == BPF_LSH)
 				dst->var_off = kbpf_tnum_lshift(a, sh);
@@ -365,6 +366,30 @@ void kbpf_scalar_alu(struct kbpf_reg *dst, const struct kbpf_reg *src, u8 op, bo
 			if (!is64)
 				dst->var_off = kbpf_tnum_subreg(dst->var_off);
 			kbpf_bounds_from_tnum(dst);
+			/* shifted ranges, where no bit falls off the top */
+			if (is64) {
+				if (op == BPF_LSH && !(old.umax >> (63 - sh) >> 1)) {
+					dst->umin = old.umin << sh;
+					dst->umax = old.umax << sh;
+				} else if (op == BPF_RSH) {
+					dst->umin = old.umin >> sh;
+					dst->umax = old.umax >> sh;
+				} else if (op == BPF_ARSH) {
+					dst->smin = old.smin >> sh;
+					dst->smax = old.smax >> sh;
+				}
+			} else {
+				if (op == BPF_LSH && !((u64)old.u32_max >> (31 - sh) >> 1)) {
+					dst->u32_min = old.u32_min << sh;
+					dst->u32_max = old.u32_max << sh;
+				} else if (op == BPF_RSH) {
+					dst->u32_min = old.u32_min >> sh;
+					dst->u32_max = old.u32_max >> sh;
+				} else if (op == BPF_ARSH) {
+					dst->s32_min = old.s32_min >> sh;
+					dst->s32_max = old.s32_max >> sh;
+				}
+			}
 		}
 		break;
 	default:

@@ -50,6 +50,11 @@ static int kbpf_ptr_arith(struct kbpf_venv *env, u8 op, struct kbpf_reg *dst,
 	case KBPF_PTR_TO_STACK:
 	case KBPF_PTR_TO_MAP_VALUE:
 		break;
+	case KBPF_CONST_PTR_TO_MAP:
+		/* as Linux: only + 0, which changes nothing */
+		if (op == BPF_ADD && kbpf_reg_is_const(scalar) && !scalar->var_off.value)
+			return 0;
+		fallthrough;
 	default:
 		kbpf_vlog(env, "R%u pointer arithmetic on %s prohibited\n", regno,
 			  kbpf_reg_type_name(dst->type));
@@ -126,10 +131,12 @@ static int kbpf_check_alu(struct kbpf_venv *env, const struct bpf_insn *insn)
 	if (err)
 		return err;
 	if (op == BPF_END || op == BPF_NEG) {
-		if (kbpf_is_ptr(dst)) {
+		if (kbpf_is_ptr(dst) && !env->attr->perfmon_capable) {
 			kbpf_vlog(env, "R%u pointer arithmetic prohibited\n", insn->dst_reg);
 			return -EACCES;
 		}
+		if (kbpf_is_ptr(dst))
+			kbpf_mark_unknown(dst);	/* the pointer's value leaks as a number */
 		kbpf_scalar_unary(dst, op, is64, BPF_SRC(insn->code) == BPF_TO_BE, insn->imm);
 		return 0;
 	}
@@ -266,10 +273,19 @@ static int kbpf_check_atomic(struct kbpf_venv *env, const struct bpf_insn *insn)
 		err = kbpf_check_mem(env, insn->dst_reg, insn->off, size, true, NULL, NULL);
 	if (err)
 		return err;
+	/* The fetched register gets the old value, as a load would. */
+	if (size < 8 && old.type != KBPF_SCALAR)
+		kbpf_mark_unknown(&old);
+	if (size < 8) {
+		old.var_off = kbpf_tnum_cast(old.var_off, (u8)size);
+		old.smin = old.umin = 0;
+		old.smax = old.umax = 0xffffffffull;
+		kbpf_reg_sync(&old);
+	}
 	if (insn->imm == BPF_CMPXCHG)
-		kbpf_mark_unknown(&regs[BPF_REG_0]);
+		regs[BPF_REG_0] = old;
 	else if (insn->imm & BPF_FETCH)
-		kbpf_mark_unknown(&regs[insn->src_reg]);
+		regs[insn->src_reg] = old;
 	return 0;
 }
 
