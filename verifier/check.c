@@ -153,8 +153,8 @@ static int kbpf_check_alu(struct kbpf_venv *env, const struct bpf_insn *insn)
 				kbpf_mark_known(dst, (u64)((s64)dst->off - src->off));
 				return 0;
 			}
-			if (op == BPF_SUB && dst->type == src->type &&
-			    env->attr->bpf_capable) {
+			/* as Linux: any pointer difference is a number for CAP_PERFMON */
+			if (op == BPF_SUB && env->attr->perfmon_capable) {
 				kbpf_mark_unknown(dst);
 				return 0;
 			}
