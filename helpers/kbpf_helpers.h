@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Kernel implementations of helpers (helpers/*.c), for the table in table.c. */
+/* Kernel implementations of helpers (the helpers/ folder), for table.c. */
 #ifndef _KBPF_HELPERS_H
 #define _KBPF_HELPERS_H
 

@@ -4,6 +4,7 @@
  * program runs. Programs run with migration disabled, so the CPU and node
  * ids are stable for the run.
  */
+#include <linux/ktime.h>
 #include <linux/jiffies.h>
 #include <linux/random.h>
 #include <linux/smp.h>

@@ -43,6 +43,16 @@
 #define KBPF_LOG_MASK			7
 /* Tail calls one run may make (Linux: MAX_TAIL_CALL_CNT). */
 #define KBPF_MAX_TAIL_CALL_CNT		33
+/* Program types newer than Linux 6.1's uapi, with upstream's numbers. */
+#define KBPF_PROG_TYPE_NETFILTER	32
+#define KBPF_ATTACH_NETFILTER		45
+#define KBPF_LINK_TYPE_NETFILTER	10
+/* Packet offsets beyond this are never proved safe (Linux: MAX_PACKET_OFF). */
+#define KBPF_MAX_PACKET_OFF		0xffff
+/* Context sizes the verifier allows reads in (the module must provide them). */
+#define KBPF_PT_REGS_SIZE		168	/* struct pt_regs, x86-64 */
+#define KBPF_TRACEPOINT_CTX_SIZE	2048	/* Linux: PERF_MAX_TRACE_SIZE */
+#define KBPF_RAW_TP_MAX_ARGS		12	/* Linux: MAX_BPF_FUNC_ARGS */
 /* Helper ids we know of (enum bpf_func_id of Linux 6.1). */
 #define KBPF_FUNC_MAX			__BPF_FUNC_MAX_ID
 

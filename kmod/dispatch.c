@@ -48,6 +48,18 @@ int kbpf_sys_bpf(u32 cmd, union bpf_attr __user *uattr, u32 size)
 	case BPF_MAP_GET_NEXT_KEY:
 		err = kbpf_cmd_map_get_next_key(&attr);
 		break;
+	case BPF_MAP_LOOKUP_AND_DELETE_ELEM:
+		err = kbpf_cmd_map_lookup_and_delete_elem(&attr);
+		break;
+	case BPF_MAP_FREEZE:
+		err = kbpf_cmd_map_freeze(&attr);
+		break;
+	case BPF_MAP_LOOKUP_BATCH:
+	case BPF_MAP_LOOKUP_AND_DELETE_BATCH:
+	case BPF_MAP_UPDATE_BATCH:
+	case BPF_MAP_DELETE_BATCH:
+		err = kbpf_cmd_map_batch(&attr, uattr, cmd);
+		break;
 	case BPF_PROG_LOAD:
 		err = kbpf_cmd_prog_load(&attr);
 		break;

@@ -21,6 +21,7 @@
 #include <linux/mm_types.h>
 #include <linux/atomic.h>
 #include <linux/sched/clock.h>
+#include <linux/mutex.h>
 
 #include "kbpf_core.h"
 #include "../jit/kbpf_jit.h"
@@ -90,6 +91,50 @@ struct kbpf_map_ops {
 	kbpf_helper_fn lookup_helper;
 	/* Optional, for the JIT: values in one flat area (inline lookups). */
 	bool (*flat)(struct kbpf_map *map, void **base, u32 *stride);
+
+	/*
+	 * From here: the syscall side of the map types added in issue 4.
+	 *
+	 * percpu: from userspace a value is round_up(value_size, 8) bytes
+	 * per possible CPU (kbpf_map_value_size()); lookup/update then go
+	 * through copy_value/update_value, which must be set.
+	 */
+	bool percpu;
+	/* Optional: the max_entries the map reports, if not attr's. */
+	u32 (*max_entries)(const union bpf_attr *attr);
+	/*
+	 * Optional: BPF_MAP_LOOKUP_ELEM from the syscall, into value
+	 * (kbpf_map_value_size() bytes). 0 or -errno. Called under
+	 * rcu_read_lock. Without it: ops->lookup and a copy.
+	 */
+	int (*copy_value)(struct kbpf_map *map, const void *key, void *value);
+	/* Optional: BPF_MAP_UPDATE_ELEM from the syscall. Without: ->update. */
+	int (*update_value)(struct kbpf_map *map, const void *key,
+			    const void *value, u64 flags);
+	/* Optional: BPF_MAP_LOOKUP_AND_DELETE_ELEM (hash types). */
+	int (*lookup_and_delete)(struct kbpf_map *map, const void *key,
+				 void *value, u64 flags);
+	/*
+	 * Optional, QUEUE/STACK/BLOOM_FILTER; programs reach them through
+	 * helpers. push: 0 or -errno; pop/peek fill value (value_size).
+	 */
+	int (*push)(struct kbpf_map *map, const void *value, u64 flags);
+	int (*pop)(struct kbpf_map *map, void *value);
+	int (*peek)(struct kbpf_map *map, void *value);
+	/*
+	 * Optional batch commands (NULL: -ENOTSUPP, as Linux). Called from
+	 * the syscall (may sleep, no RCU held); write counts back to uattr.
+	 */
+	int (*lookup_batch)(struct kbpf_map *map, const union bpf_attr *attr,
+			    union bpf_attr __user *uattr);
+	int (*lookup_and_delete_batch)(struct kbpf_map *map,
+				       const union bpf_attr *attr,
+				       union bpf_attr __user *uattr);
+	int (*update_batch)(struct kbpf_map *map, struct file *file,
+			    const union bpf_attr *attr,
+			    union bpf_attr __user *uattr);
+	int (*delete_batch)(struct kbpf_map *map, const union bpf_attr *attr,
+			    union bpf_attr __user *uattr);
 };
 
 struct kbpf_map {
@@ -106,6 +151,14 @@ struct kbpf_map {
 	u64 map_extra;
 	char name[BPF_OBJ_NAME_LEN];
 	struct rcu_work free_work;	/* last put -> RCU grace period -> free */
+	/*
+	 * BPF_MAP_FREEZE: once frozen, syscall writes fail with -EPERM.
+	 * writecnt counts writable mmaps and syscall writes in flight;
+	 * freezing needs it at zero (-EBUSY), under freeze_mutex.
+	 */
+	struct mutex freeze_mutex;
+	atomic64_t writecnt;
+	bool frozen;
 };
 
 static inline struct kbpf_map *kbpf_map_from_desc(const struct kbpf_map_desc *desc)
@@ -118,6 +171,23 @@ const struct kbpf_map_ops *kbpf_map_type_ops(u32 map_type);
 extern const struct kbpf_map_ops kbpf_array_map_ops;
 extern const struct kbpf_map_ops kbpf_htab_map_ops;
 extern const struct kbpf_map_ops kbpf_prog_array_map_ops;
+extern const struct kbpf_map_ops kbpf_percpu_array_map_ops;
+extern const struct kbpf_map_ops kbpf_htab_percpu_map_ops;
+extern const struct kbpf_map_ops kbpf_htab_lru_map_ops;
+extern const struct kbpf_map_ops kbpf_htab_lru_percpu_map_ops;
+extern const struct kbpf_map_ops kbpf_queue_map_ops;
+extern const struct kbpf_map_ops kbpf_stack_map_ops;
+extern const struct kbpf_map_ops kbpf_bloom_map_ops;
+extern const struct kbpf_map_ops kbpf_lpm_trie_map_ops;
+
+/* maps/batch.c: Linux's generic batch commands, over the element ops. */
+int kbpf_generic_lookup_batch(struct kbpf_map *map, const union bpf_attr *attr,
+			      union bpf_attr __user *uattr);
+int kbpf_generic_update_batch(struct kbpf_map *map, struct file *file,
+			      const union bpf_attr *attr,
+			      union bpf_attr __user *uattr);
+int kbpf_generic_delete_batch(struct kbpf_map *map, const union bpf_attr *attr,
+			      union bpf_attr __user *uattr);
 
 struct kbpf_prog;
 /* maps/prog_array.c: may prog share this PROG_ARRAY (type, JIT)? */
@@ -136,6 +206,14 @@ void kbpf_map_put(struct kbpf_map *map);
 int kbpf_map_new_fd(struct kbpf_map *map, int f_flags);
 struct kbpf_map *kbpf_map_from_file(struct file *file);
 u32 kbpf_map_value_size(const struct kbpf_map *map);
+/* The fd's FMODE_CAN_READ/WRITE, less WRITE once the map is frozen. */
+fmode_t kbpf_map_sys_perms(struct kbpf_map *map, struct file *file);
+void kbpf_map_write_active_inc(struct kbpf_map *map);
+void kbpf_map_write_active_dec(struct kbpf_map *map);
+/* The element commands as the syscall runs them (also used by batches). */
+int kbpf_map_copy_value(struct kbpf_map *map, const void *key, void *value);
+int kbpf_map_update_value(struct kbpf_map *map, const void *key,
+			  const void *value, u64 flags);
 
 /* ---- Programs --------------------------------------------------------- */
 
@@ -256,6 +334,10 @@ int kbpf_cmd_map_lookup_elem(union bpf_attr *attr);
 int kbpf_cmd_map_update_elem(union bpf_attr *attr);
 int kbpf_cmd_map_delete_elem(union bpf_attr *attr);
 int kbpf_cmd_map_get_next_key(union bpf_attr *attr);
+int kbpf_cmd_map_lookup_and_delete_elem(union bpf_attr *attr);
+int kbpf_cmd_map_freeze(const union bpf_attr *attr);
+int kbpf_cmd_map_batch(const union bpf_attr *attr, union bpf_attr __user *uattr,
+		       u32 cmd);
 int kbpf_cmd_prog_load(union bpf_attr *attr);
 int kbpf_cmd_prog_test_run(const union bpf_attr *attr,
 			   union bpf_attr __user *uattr);

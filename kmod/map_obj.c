@@ -9,6 +9,7 @@
 #include <linux/file.h>
 #include <linux/mm.h>
 #include <linux/seq_file.h>
+#include <linux/cpumask.h>
 
 #include "kbpf_internal.h"
 
@@ -17,7 +18,8 @@ void kbpf_map_init_from_attr(struct kbpf_map *map, const union bpf_attr *attr)
 	map->desc.map_type = attr->map_type;
 	map->desc.key_size = attr->key_size;
 	map->desc.value_size = attr->value_size;
-	map->desc.max_entries = attr->max_entries;
+	map->desc.max_entries = map->ops->max_entries ?
+				map->ops->max_entries(attr) : attr->max_entries;
 	/*
 	 * BPF_F_RDONLY/BPF_F_WRONLY belong to the fd, not to the map: Linux
 	 * drops them here, so map_info and fdinfo never show them.
@@ -25,6 +27,9 @@ void kbpf_map_init_from_attr(struct kbpf_map *map, const union bpf_attr *attr)
 	map->desc.map_flags = attr->map_flags & ~(BPF_F_RDONLY | BPF_F_WRONLY);
 	map->numa_node = bpf_map_attr_numa_node(attr);
 	map->map_extra = attr->map_extra;
+	mutex_init(&map->freeze_mutex);
+	atomic64_set(&map->writecnt, 0);
+	map->frozen = false;
 }
 
 static void kbpf_map_free_deferred(struct work_struct *work)
@@ -55,9 +60,31 @@ void kbpf_map_put(struct kbpf_map *map)
 	kbpf_defer_free(&map->free_work);
 }
 
+/* A value as userspace sees it: per-CPU maps have one per possible CPU. */
 u32 kbpf_map_value_size(const struct kbpf_map *map)
 {
+	if (map->ops->percpu)
+		return round_up(map->desc.value_size, 8) * num_possible_cpus();
 	return map->desc.value_size;
+}
+
+fmode_t kbpf_map_sys_perms(struct kbpf_map *map, struct file *file)
+{
+	fmode_t mode = file->f_mode;
+
+	if (READ_ONCE(map->frozen))
+		mode &= ~FMODE_CAN_WRITE;
+	return mode;
+}
+
+void kbpf_map_write_active_inc(struct kbpf_map *map)
+{
+	atomic64_inc(&map->writecnt);
+}
+
+void kbpf_map_write_active_dec(struct kbpf_map *map)
+{
+	atomic64_dec(&map->writecnt);
 }
 
 static void kbpf_map_put_uref(struct kbpf_map *map)
@@ -80,7 +107,7 @@ static unsigned long kbpf_map_footprint(const struct kbpf_map *map)
 {
 	unsigned long size;
 
-	size = round_up(map->desc.key_size + kbpf_map_value_size(map), 8);
+	size = round_up(map->desc.key_size + map->desc.value_size, 8);
 	return round_up((unsigned long)map->desc.max_entries * size, PAGE_SIZE);
 }
 
@@ -101,7 +128,7 @@ static void kbpf_map_show_fdinfo(struct seq_file *m, struct file *file)
 		   map->desc.map_type, map->desc.key_size,
 		   map->desc.value_size, map->desc.max_entries,
 		   map->desc.map_flags, (unsigned long long)map->map_extra,
-		   kbpf_map_footprint(map), map->id, 0);
+		   kbpf_map_footprint(map), map->id, READ_ONCE(map->frozen));
 }
 
 /*
@@ -121,28 +148,68 @@ static ssize_t kbpf_dummy_write(struct file *file, const char __user *buf,
 	return -EINVAL;
 }
 
+/* A writable mapping counts as a write in flight: freezing waits for it. */
+static void kbpf_map_vma_open(struct vm_area_struct *vma)
+{
+	struct kbpf_map *map = vma->vm_file->private_data;
+
+	if (vma->vm_flags & VM_MAYWRITE)
+		kbpf_map_write_active_inc(map);
+}
+
+static void kbpf_map_vma_close(struct vm_area_struct *vma)
+{
+	struct kbpf_map *map = vma->vm_file->private_data;
+
+	if (vma->vm_flags & VM_MAYWRITE)
+		kbpf_map_write_active_dec(map);
+}
+
+static const struct vm_operations_struct kbpf_map_vmops = {
+	.open	= kbpf_map_vma_open,
+	.close	= kbpf_map_vma_close,
+};
+
 /*
- * mmap() of a map fd, as Linux: only shared mappings; a map programs may
- * only read (BPF_F_RDONLY_PROG) cannot be mapped writable, and a read-only
- * mapping can never become writable. The mapping holds the file, and so
- * the map.
+ * mmap() of a map fd, as Linux: only shared mappings; a frozen map
+ * (-EPERM) or one programs may only read (BPF_F_RDONLY_PROG, -EACCES)
+ * cannot be mapped writable, and a read-only mapping can never become
+ * writable. The mapping holds the file, and so the map.
  */
 static int kbpf_map_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct kbpf_map *map = file->private_data;
+	int err = 0;
 
 	if (!map->ops->mmap)
 		return -ENOTSUPP;
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
-	if ((vma->vm_flags & VM_WRITE) &&
-	    (map->desc.map_flags & BPF_F_RDONLY_PROG))
-		return -EACCES;
 
+	mutex_lock(&map->freeze_mutex);
+	if (vma->vm_flags & VM_WRITE) {
+		if (map->frozen) {
+			err = -EPERM;
+			goto out;
+		}
+		if (map->desc.map_flags & BPF_F_RDONLY_PROG) {
+			err = -EACCES;
+			goto out;
+		}
+	}
+
+	vma->vm_ops = &kbpf_map_vmops;
 	vma->vm_flags &= ~VM_MAYEXEC;
 	if (!(vma->vm_flags & VM_WRITE))
 		vma->vm_flags &= ~VM_MAYWRITE;
-	return map->ops->mmap(map, vma);
+	err = map->ops->mmap(map, vma);
+	if (err)
+		goto out;
+	if (vma->vm_flags & VM_MAYWRITE)
+		kbpf_map_write_active_inc(map);
+out:
+	mutex_unlock(&map->freeze_mutex);
+	return err;
 }
 
 const struct file_operations kbpf_map_fops = {

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The map commands of bpf(2): BPF_MAP_CREATE, BPF_MAP_LOOKUP_ELEM,
- * BPF_MAP_UPDATE_ELEM, BPF_MAP_DELETE_ELEM, BPF_MAP_GET_NEXT_KEY. The
+ * BPF_MAP_UPDATE_ELEM, BPF_MAP_DELETE_ELEM, BPF_MAP_GET_NEXT_KEY,
+ * BPF_MAP_LOOKUP_AND_DELETE_ELEM, BPF_MAP_FREEZE and the four batch
+ * commands. A frozen map refuses every syscall write with -EPERM. The
  * order of the checks follows Linux 6.1, so that when an attr is wrong in
  * several ways the errno is the same as the kernel's.
  */
@@ -118,13 +120,69 @@ static void *kbpf_copy_key(void __user *ukey, u32 key_size)
 	return NULL;
 }
 
+static bool kbpf_map_is_queue_stack(const struct kbpf_map *map)
+{
+	return map->desc.map_type == BPF_MAP_TYPE_QUEUE ||
+	       map->desc.map_type == BPF_MAP_TYPE_STACK;
+}
+
+static bool kbpf_map_is_push_peek(const struct kbpf_map *map)
+{
+	return kbpf_map_is_queue_stack(map) ||
+	       map->desc.map_type == BPF_MAP_TYPE_BLOOM_FILTER;
+}
+
+/*
+ * A lookup as the syscall does it (Linux's bpf_map_copy_value): QUEUE,
+ * STACK and BLOOM_FILTER peek; the rest copy the element out, all CPUs'
+ * values for the per-CPU types. value holds kbpf_map_value_size() bytes.
+ */
+int kbpf_map_copy_value(struct kbpf_map *map, const void *key, void *value)
+{
+	void *ptr;
+	int err;
+
+	if (kbpf_map_is_push_peek(map))
+		return map->ops->peek ? map->ops->peek(map, value) : -ENOTSUPP;
+
+	rcu_read_lock();
+	if (map->ops->copy_value) {
+		err = map->ops->copy_value(map, key, value);
+	} else {
+		ptr = map->ops->lookup(map, key);
+		err = ptr ? 0 : -ENOENT;
+		if (ptr)
+			memcpy(value, ptr, map->desc.value_size);
+	}
+	rcu_read_unlock();
+	return err;
+}
+
+/* An update as the syscall does it (Linux's bpf_map_update_value). */
+int kbpf_map_update_value(struct kbpf_map *map, const void *key,
+			  const void *value, u64 flags)
+{
+	int err;
+
+	if (kbpf_map_is_push_peek(map))
+		return map->ops->push ? map->ops->push(map, value, flags) : -ENOTSUPP;
+
+	rcu_read_lock();
+	if (map->ops->update_value)
+		err = map->ops->update_value(map, key, value, flags);
+	else
+		err = map->ops->update(map, key, value, flags);
+	rcu_read_unlock();
+	return err;
+}
+
 int kbpf_cmd_map_lookup_elem(union bpf_attr *attr)
 {
 	void __user *ukey = u64_to_user_ptr(attr->key);
 	void __user *uvalue = u64_to_user_ptr(attr->value);
 	struct fd f;
 	struct kbpf_map *map;
-	void *key, *value, *ptr;
+	void *key, *value;
 	u32 value_size;
 	int err;
 
@@ -139,7 +197,7 @@ int kbpf_cmd_map_lookup_elem(union bpf_attr *attr)
 		err = PTR_ERR(map);
 		goto out_fdput;
 	}
-	if (!(f.file->f_mode & FMODE_CAN_READ)) {
+	if (!(kbpf_map_sys_perms(map, f.file) & FMODE_CAN_READ)) {
 		err = -EPERM;
 		goto out_fdput;
 	}
@@ -162,14 +220,17 @@ int kbpf_cmd_map_lookup_elem(union bpf_attr *attr)
 		goto out_key;
 	}
 
-	rcu_read_lock();
-	ptr = map->ops->lookup(map, key);
-	if (ptr)
-		memcpy(value, ptr, value_size);
-	rcu_read_unlock();
+	/* A bloom filter tests the value the user passes in. */
+	if (map->desc.map_type == BPF_MAP_TYPE_BLOOM_FILTER) {
+		if (copy_from_user(value, uvalue, value_size))
+			err = -EFAULT;
+		else
+			err = kbpf_map_copy_value(map, key, value);
+		goto out_value;
+	}
 
-	err = -ENOENT;
-	if (!ptr)
+	err = kbpf_map_copy_value(map, key, value);
+	if (err)
 		goto out_value;
 	err = -EFAULT;
 	if (copy_to_user(uvalue, value, value_size))
@@ -200,22 +261,23 @@ int kbpf_cmd_map_update_elem(union bpf_attr *attr)
 	f = fdget(attr->map_fd);
 	map = kbpf_map_fdget(f);
 	if (IS_ERR(map)) {
-		err = PTR_ERR(map);
-		goto out_fdput;
+		fdput(f);
+		return PTR_ERR(map);
 	}
-	if (!(f.file->f_mode & FMODE_CAN_WRITE)) {
+	kbpf_map_write_active_inc(map);
+	if (!(kbpf_map_sys_perms(map, f.file) & FMODE_CAN_WRITE)) {
 		err = -EPERM;
-		goto out_fdput;
+		goto out_put;
 	}
 	if (attr->flags & BPF_F_LOCK) {
 		err = -EINVAL;
-		goto out_fdput;
+		goto out_put;
 	}
 
 	key = kbpf_copy_key(ukey, map->desc.key_size);
 	if (IS_ERR(key)) {
 		err = PTR_ERR(key);
-		goto out_fdput;
+		goto out_put;
 	}
 	value = vmemdup_user(uvalue, kbpf_map_value_size(map));
 	if (IS_ERR(value)) {
@@ -223,14 +285,13 @@ int kbpf_cmd_map_update_elem(union bpf_attr *attr)
 		goto out_key;
 	}
 
-	rcu_read_lock();
-	err = map->ops->update(map, key, value, attr->flags);
-	rcu_read_unlock();
+	err = kbpf_map_update_value(map, key, value, attr->flags);
 
 	kvfree(value);
 out_key:
 	kvfree(key);
-out_fdput:
+out_put:
+	kbpf_map_write_active_dec(map);
 	fdput(f);
 	return err;
 }
@@ -249,18 +310,19 @@ int kbpf_cmd_map_delete_elem(union bpf_attr *attr)
 	f = fdget(attr->map_fd);
 	map = kbpf_map_fdget(f);
 	if (IS_ERR(map)) {
-		err = PTR_ERR(map);
-		goto out_fdput;
+		fdput(f);
+		return PTR_ERR(map);
 	}
-	if (!(f.file->f_mode & FMODE_CAN_WRITE)) {
+	kbpf_map_write_active_inc(map);
+	if (!(kbpf_map_sys_perms(map, f.file) & FMODE_CAN_WRITE)) {
 		err = -EPERM;
-		goto out_fdput;
+		goto out_put;
 	}
 
 	key = kbpf_copy_key(ukey, map->desc.key_size);
 	if (IS_ERR(key)) {
 		err = PTR_ERR(key);
-		goto out_fdput;
+		goto out_put;
 	}
 
 	rcu_read_lock();
@@ -268,7 +330,8 @@ int kbpf_cmd_map_delete_elem(union bpf_attr *attr)
 	rcu_read_unlock();
 
 	kvfree(key);
-out_fdput:
+out_put:
+	kbpf_map_write_active_dec(map);
 	fdput(f);
 	return err;
 }
@@ -291,7 +354,7 @@ int kbpf_cmd_map_get_next_key(union bpf_attr *attr)
 		err = PTR_ERR(map);
 		goto out_fdput;
 	}
-	if (!(f.file->f_mode & FMODE_CAN_READ)) {
+	if (!(kbpf_map_sys_perms(map, f.file) & FMODE_CAN_READ)) {
 		err = -EPERM;
 		goto out_fdput;
 	}
@@ -326,6 +389,177 @@ out_next_key:
 out_key:
 	kvfree(key);
 out_fdput:
+	fdput(f);
+	return err;
+}
+
+int kbpf_cmd_map_lookup_and_delete_elem(union bpf_attr *attr)
+{
+	void __user *ukey = u64_to_user_ptr(attr->key);
+	void __user *uvalue = u64_to_user_ptr(attr->value);
+	struct fd f;
+	struct kbpf_map *map;
+	void *key, *value;
+	u32 value_size;
+	int err;
+
+	if (KBPF_CHECK_ATTR(attr, flags))
+		return -EINVAL;
+	if (attr->flags & ~BPF_F_LOCK)
+		return -EINVAL;
+
+	f = fdget(attr->map_fd);
+	map = kbpf_map_fdget(f);
+	if (IS_ERR(map)) {
+		fdput(f);
+		return PTR_ERR(map);
+	}
+	kbpf_map_write_active_inc(map);
+	if (!(kbpf_map_sys_perms(map, f.file) & FMODE_CAN_READ) ||
+	    !(kbpf_map_sys_perms(map, f.file) & FMODE_CAN_WRITE)) {
+		err = -EPERM;
+		goto out_put;
+	}
+	if (attr->flags && kbpf_map_is_queue_stack(map)) {
+		err = -EINVAL;
+		goto out_put;
+	}
+	if (attr->flags & BPF_F_LOCK) {
+		err = -EINVAL;
+		goto out_put;
+	}
+
+	key = kbpf_copy_key(ukey, map->desc.key_size);
+	if (IS_ERR(key)) {
+		err = PTR_ERR(key);
+		goto out_put;
+	}
+
+	value_size = kbpf_map_value_size(map);
+	err = -ENOMEM;
+	value = kvmalloc(value_size, GFP_USER | __GFP_NOWARN);
+	if (!value)
+		goto out_key;
+
+	err = -ENOTSUPP;
+	if (kbpf_map_is_queue_stack(map)) {
+		err = map->ops->pop(map, value);
+	} else if (map->ops->lookup_and_delete) {
+		rcu_read_lock();
+		err = map->ops->lookup_and_delete(map, key, value, attr->flags);
+		rcu_read_unlock();
+	}
+	if (err)
+		goto out_value;
+
+	if (copy_to_user(uvalue, value, value_size))
+		err = -EFAULT;
+
+out_value:
+	kvfree(value);
+out_key:
+	kvfree(key);
+out_put:
+	kbpf_map_write_active_dec(map);
+	fdput(f);
+	return err;
+}
+
+/*
+ * BPF_MAP_FREEZE, as Linux 6.1: a second freeze, or one while a write is
+ * in flight or a writable mmap exists, is -EBUSY; it needs CAP_BPF.
+ */
+int kbpf_cmd_map_freeze(const union bpf_attr *attr)
+{
+	struct kbpf_map *map;
+	struct fd f;
+	int err = 0;
+
+	if (KBPF_CHECK_ATTR(attr, map_fd))
+		return -EINVAL;
+
+	f = fdget(attr->map_fd);
+	map = kbpf_map_fdget(f);
+	if (IS_ERR(map)) {
+		fdput(f);
+		return PTR_ERR(map);
+	}
+
+	mutex_lock(&map->freeze_mutex);
+	if (atomic64_read(&map->writecnt) || READ_ONCE(map->frozen)) {
+		err = -EBUSY;
+		goto out;
+	}
+	if (!bpf_capable()) {
+		err = -EPERM;
+		goto out;
+	}
+	WRITE_ONCE(map->frozen, true);
+out:
+	mutex_unlock(&map->freeze_mutex);
+	fdput(f);
+	return err;
+}
+
+/*
+ * The batch commands: access checks here, the walk in the map's ops
+ * (maps/batch.c has Linux's generic ones). A map type without the
+ * command gets -ENOTSUPP, as in Linux.
+ */
+int kbpf_cmd_map_batch(const union bpf_attr *attr, union bpf_attr __user *uattr,
+		       u32 cmd)
+{
+	bool has_read = cmd == BPF_MAP_LOOKUP_BATCH ||
+			cmd == BPF_MAP_LOOKUP_AND_DELETE_BATCH;
+	bool has_write = cmd != BPF_MAP_LOOKUP_BATCH;
+	const struct kbpf_map_ops *ops;
+	struct kbpf_map *map;
+	struct fd f;
+	int err;
+
+	if (KBPF_CHECK_ATTR(attr, batch.flags))
+		return -EINVAL;
+
+	f = fdget(attr->batch.map_fd);
+	map = kbpf_map_fdget(f);
+	if (IS_ERR(map)) {
+		fdput(f);
+		return PTR_ERR(map);
+	}
+	ops = map->ops;
+	if (has_write)
+		kbpf_map_write_active_inc(map);
+	if (has_read && !(kbpf_map_sys_perms(map, f.file) & FMODE_CAN_READ)) {
+		err = -EPERM;
+		goto out;
+	}
+	if (has_write && !(kbpf_map_sys_perms(map, f.file) & FMODE_CAN_WRITE)) {
+		err = -EPERM;
+		goto out;
+	}
+
+	err = -ENOTSUPP;
+	switch (cmd) {
+	case BPF_MAP_LOOKUP_BATCH:
+		if (ops->lookup_batch)
+			err = ops->lookup_batch(map, attr, uattr);
+		break;
+	case BPF_MAP_LOOKUP_AND_DELETE_BATCH:
+		if (ops->lookup_and_delete_batch)
+			err = ops->lookup_and_delete_batch(map, attr, uattr);
+		break;
+	case BPF_MAP_UPDATE_BATCH:
+		if (ops->update_batch)
+			err = ops->update_batch(map, f.file, attr, uattr);
+		break;
+	default:
+		if (ops->delete_batch)
+			err = ops->delete_batch(map, attr, uattr);
+		break;
+	}
+out:
+	if (has_write)
+		kbpf_map_write_active_dec(map);
 	fdput(f);
 	return err;
 }

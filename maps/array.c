@@ -174,4 +174,6 @@ const struct kbpf_map_ops kbpf_array_map_ops = {
 	.get_next_key	= kbpf_array_get_next_key,
 	.mmap		= kbpf_array_mmap,
 	.flat		= kbpf_array_flat,
+	.lookup_batch	= kbpf_generic_lookup_batch,
+	.update_batch	= kbpf_generic_update_batch,
 };

@@ -49,6 +49,7 @@ static int kbpf_ptr_arith(struct kbpf_venv *env, u8 op, struct kbpf_reg *dst,
 	case KBPF_PTR_TO_CTX:
 	case KBPF_PTR_TO_STACK:
 	case KBPF_PTR_TO_MAP_VALUE:
+	case KBPF_PTR_TO_PACKET:
 		break;
 	case KBPF_CONST_PTR_TO_MAP:
 		/* as Linux: only + 0, which changes nothing */
@@ -73,10 +74,15 @@ static int kbpf_ptr_arith(struct kbpf_venv *env, u8 op, struct kbpf_reg *dst,
 		dst->off = (s32)off;
 		return 0;
 	}
-	if (dst->type != KBPF_PTR_TO_MAP_VALUE) {
+	if (dst->type != KBPF_PTR_TO_MAP_VALUE && dst->type != KBPF_PTR_TO_PACKET) {
 		kbpf_vlog(env, "R%u variable offset on %s is not supported yet\n", regno,
 			  kbpf_reg_type_name(dst->type));
 		return -EACCES;
+	}
+	if (dst->type == KBPF_PTR_TO_PACKET) {
+		/* a new pointer: nothing proved about its range yet */
+		dst->id = ++env->id_gen;
+		dst->range = 0;
 	}
 	/* the variable part, as a scalar of its own */
 	var = *dst;
@@ -433,6 +439,44 @@ static int kbpf_check_call(struct kbpf_venv *env, u32 idx, const struct bpf_insn
 	return 0;
 }
 
+/*
+ * "pkt <op> pkt_end": which arm knows pkt <= pkt_end (1 taken, 0 fall
+ * through, -1 neither). pkt_left: the packet pointer is the left operand.
+ */
+static int kbpf_pkt_safe_arm(u8 op, bool pkt_left)
+{
+	switch (op) {
+	case BPF_JGT:	return pkt_left ? 0 : 1;	/* pkt > end / end > pkt */
+	case BPF_JGE:	return pkt_left ? 0 : 1;
+	case BPF_JLT:	return pkt_left ? 1 : 0;
+	case BPF_JLE:	return pkt_left ? 1 : 0;
+	default:	return -1;
+	}
+}
+
+/*
+ * pkt <= pkt_end holds: every copy of pkt's base (same id) may now access
+ * the bytes up to pkt's fixed offset.
+ */
+static void kbpf_mark_pkt_range(struct kbpf_state *st, const struct kbpf_reg *pkt)
+{
+	u32 i, f;
+
+	if (pkt->off <= 0 || pkt->umax > KBPF_MAX_PACKET_OFF ||
+	    pkt->umax + pkt->off > KBPF_MAX_PACKET_OFF)
+		return;
+	for (f = 0; f <= st->curframe; f++)
+	for (i = 0; i < MAX_BPF_REG + KBPF_STACK_SLOTS; i++) {
+		struct kbpf_frame *fr = st->frame[f];
+		struct kbpf_reg *r = i < MAX_BPF_REG ? &fr->regs[i] :
+				     &fr->spill[i - MAX_BPF_REG];
+
+		if (r->type == KBPF_PTR_TO_PACKET && r->id == pkt->id &&
+		    (u32)pkt->off > r->range)
+			r->range = (u32)pkt->off;
+	}
+}
+
 /* After "reg == 0" or "reg != 0" on a maybe-NULL pointer: refine every copy. */
 static void kbpf_mark_null(struct kbpf_state *st, u32 id, bool is_null)
 {
@@ -504,6 +548,24 @@ static int kbpf_check_cond_jmp(struct kbpf_venv *env, const struct bpf_insn *ins
 	    !src->var_off.value) {
 		*next = op == BPF_JNE ? taken : fall;
 		return 0;
+	}
+
+	/* packet pointer against the packet's end: the safe arm learns a range */
+	if (!is32 && BPF_SRC(insn->code) == BPF_X &&
+	    ((dst->type == KBPF_PTR_TO_PACKET && src->type == KBPF_PTR_TO_PACKET_END) ||
+	     (dst->type == KBPF_PTR_TO_PACKET_END && src->type == KBPF_PTR_TO_PACKET))) {
+		const struct kbpf_reg pkt = dst->type == KBPF_PTR_TO_PACKET ? *dst : *src;
+		bool pkt_left = dst->type == KBPF_PTR_TO_PACKET;
+		int safe = kbpf_pkt_safe_arm(op, pkt_left);
+
+		other = kbpf_state_dup(st);
+		if (!other)
+			return -ENOMEM;
+		if (safe == 1)
+			kbpf_mark_pkt_range(other, &pkt);
+		else if (safe == 0)
+			kbpf_mark_pkt_range(st, &pkt);
+		goto push;
 	}
 
 	/* A maybe-NULL pointer compared with 0 becomes NULL on one arm. */
@@ -650,8 +712,19 @@ static int kbpf_check_exit(struct kbpf_venv *env, u32 *next)
 		kbpf_vlog(env, "R0 leaks addr as return value\n");
 		return -EACCES;
 	}
-	if (!st->curframe)
+	if (!st->curframe) {
+		s64 lo, hi;
+
+		if (kbpf_return_range(env->attr->prog_type, &lo, &hi) &&
+		    (r0->type != KBPF_SCALAR || r0->smin < lo || r0->smax > hi)) {
+			kbpf_vlog(env, "At program exit the register R0 has value (%#llx; %#llx) should have been in (%#llx; %#llx)\n",
+				  (unsigned long long)r0->var_off.value,
+				  (unsigned long long)r0->var_off.mask, (unsigned long long)lo,
+				  (unsigned long long)hi);
+			return -EINVAL;
+		}
 		return 1;
+	}
 	if (r0->type == KBPF_PTR_TO_STACK && r0->frameno == st->curframe) {
 		kbpf_vlog(env, "cannot return stack pointer to the caller\n");
 		return -EINVAL;

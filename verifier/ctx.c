@@ -6,6 +6,7 @@
  * fills, with sizes that stay inside one field.
  */
 #include "verifier.h"
+#include "kbpf.h"
 
 struct kbpf_ctx_field {
 	u32 off;
@@ -62,13 +63,87 @@ static int kbpf_check_fields(struct kbpf_venv *env, const struct kbpf_ctx_field 
 	return -EACCES;
 }
 
-int kbpf_check_ctx_access(struct kbpf_venv *env, u32 prog_type, s32 off, u32 size,
-			  bool write)
+/*
+ * Tracing contexts are read-only byte ranges: [lo, hi) readable with
+ * aligned loads (kprobe: struct pt_regs; tracepoint: the record after its
+ * 8-byte common header, within PERF_MAX_TRACE_SIZE; raw tracepoint: the
+ * u64 argument array). The module provides buffers of these sizes.
+ */
+static int kbpf_check_range(struct kbpf_venv *env, s32 lo, s32 hi, s32 off, u32 size,
+			    bool write)
+{
+	if (write || off < lo || off + (s64)size > hi || off % size) {
+		kbpf_vlog(env, "invalid bpf_context access off=%d size=%u\n", off, size);
+		return -EACCES;
+	}
+	return 0;
+}
+
+/*
+ * NETFILTER (uapi struct kbpf_nf_ctx): data and data_end load as packet
+ * pointers (8-byte loads only), the rest are read-only numbers.
+ */
+#define NF_FIELD(f) \
+	{ offsetof(struct kbpf_nf_ctx, f), sizeof(((struct kbpf_nf_ctx *)0)->f), false }
+
+static const struct kbpf_ctx_field kbpf_nf_fields[] = {
+	NF_FIELD(len),
+	NF_FIELD(pf),
+	NF_FIELD(hook),
+	NF_FIELD(ifindex_in),
+	NF_FIELD(ifindex_out),
+	NF_FIELD(mark),
+};
+
+static int kbpf_check_nf_ctx(struct kbpf_venv *env, s32 off, u32 size, bool write,
+			     u8 *loaded_type)
+{
+	if (off == offsetof(struct kbpf_nf_ctx, data) ||
+	    off == offsetof(struct kbpf_nf_ctx, data_end)) {
+		if (write || size != 8) {
+			kbpf_vlog(env, "invalid bpf_context access off=%d size=%u\n", off, size);
+			return -EACCES;
+		}
+		*loaded_type = off == offsetof(struct kbpf_nf_ctx, data) ? KBPF_PTR_TO_PACKET :
+			       KBPF_PTR_TO_PACKET_END;
+		return 0;
+	}
+	return kbpf_check_fields(env, kbpf_nf_fields, ARRAY_SIZE(kbpf_nf_fields), off, size,
+				 write);
+}
+
+bool kbpf_pkt_writable(u32 prog_type)
+{
+	return false;	/* netfilter programs only read packets */
+}
+
+bool kbpf_return_range(u32 prog_type, s64 *lo, s64 *hi)
 {
 	switch (prog_type) {
+	case KBPF_PROG_TYPE_NETFILTER:
+		*lo = 0;	/* NF_DROP */
+		*hi = 1;	/* NF_ACCEPT */
+		return true;
+	}
+	return false;
+}
+
+int kbpf_check_ctx_access(struct kbpf_venv *env, u32 prog_type, s32 off, u32 size,
+			  bool write, u8 *loaded_type)
+{
+	*loaded_type = KBPF_SCALAR;
+	switch (prog_type) {
+	case KBPF_PROG_TYPE_NETFILTER:
+		return kbpf_check_nf_ctx(env, off, size, write, loaded_type);
 	case BPF_PROG_TYPE_SOCKET_FILTER:
 		return kbpf_check_fields(env, kbpf_skb_fields, ARRAY_SIZE(kbpf_skb_fields),
 					 off, size, write);
+	case BPF_PROG_TYPE_KPROBE:
+		return kbpf_check_range(env, 0, KBPF_PT_REGS_SIZE, off, size, write);
+	case BPF_PROG_TYPE_TRACEPOINT:
+		return kbpf_check_range(env, 8, KBPF_TRACEPOINT_CTX_SIZE, off, size, write);
+	case BPF_PROG_TYPE_RAW_TRACEPOINT:
+		return kbpf_check_range(env, 0, 8 * KBPF_RAW_TP_MAX_ARGS, off, size, write);
 	default:
 		kbpf_vlog(env, "program type %u has no context rules\n", prog_type);
 		return -EINVAL;

@@ -102,6 +102,17 @@ static void kbpf_print_reg(struct kbpf_venv *env, const struct kbpf_reg *r)
 		kbpf_vlog(env, "map_value_or_null(id=%u,off=%d,ks=%u,vs=%u,imm=0)", r->id, r->off,
 			  m->key_size, m->value_size);
 		return;
+	case KBPF_PTR_TO_PACKET:
+		kbpf_vlog(env, "pkt(id=%u,off=%d,r=%u", r->id, r->off, r->range);
+		if (!kbpf_tnum_is_const(r->var_off)) {
+			kbpf_vlog(env, ",");
+			kbpf_print_bounds(env, r);
+		}
+		kbpf_vlog(env, ")");
+		return;
+	case KBPF_PTR_TO_PACKET_END:
+		kbpf_vlog(env, "pkt_end()");
+		return;
 	}
 }
 
@@ -153,6 +164,8 @@ const char *kbpf_reg_type_name(u8 type)
 		[KBPF_CONST_PTR_TO_MAP] = "map_ptr",
 		[KBPF_PTR_TO_MAP_VALUE] = "map_value",
 		[KBPF_PTR_TO_MAP_VALUE_OR_NULL] = "map_value_or_null",
+		[KBPF_PTR_TO_PACKET] = "pkt",
+		[KBPF_PTR_TO_PACKET_END] = "pkt_end",
 	};
 
 	return type < ARRAY_SIZE(names) ? names[type] : "invalid";

@@ -172,14 +172,40 @@ int kbpf_check_mem(struct kbpf_venv *env, u32 regno, s32 off, u32 size, bool wri
 			return -EACCES;
 		}
 		break;
-	case KBPF_PTR_TO_CTX:
+	case KBPF_PTR_TO_CTX: {
+		u8 type;
+
 		if (reg->off) {
 			kbpf_vlog(env, "dereference of modified ctx ptr R%u off=%d disallowed\n",
 				  regno, reg->off);
 			return -EACCES;
 		}
-		if (kbpf_check_ctx_access(env, env->attr->prog_type, off, size, write))
+		if (kbpf_check_ctx_access(env, env->attr->prog_type, off, size, write, &type))
 			return -EACCES;
+		if (type != KBPF_SCALAR && loaded) {
+			/* a packet pointer: fresh, nothing verified yet */
+			memset(loaded, 0, sizeof(*loaded));
+			kbpf_ptr_var_zero(loaded);
+			loaded->type = type;
+			return 0;
+		}
+		break;
+	}
+	case KBPF_PTR_TO_PACKET:
+		if (write && !kbpf_pkt_writable(env->attr->prog_type)) {
+			kbpf_vlog(env, "cannot write into packet\n");
+			return -EACCES;
+		}
+		if (reg->smin < 0 || reg->umax > KBPF_MAX_PACKET_OFF) {
+			kbpf_vlog(env, "R%u unbounded or negative packet offset\n", regno);
+			return -EACCES;
+		}
+		if (o < 0 || o + size > reg->range) {
+			kbpf_vlog(env, "invalid access to packet, off=%lld size=%u, R%u(id=%u,off=%d,r=%u)\n",
+				  (long long)o, size, regno, reg->id, reg->off, reg->range);
+			kbpf_vlog(env, "R%u offset is outside of the packet\n", regno);
+			return -EACCES;
+		}
 		break;
 	default:
 		kbpf_vlog(env, "R%u invalid mem access '%s'\n", regno,

@@ -89,7 +89,7 @@ static bool kbpf_regsafe(const struct kbpf_reg *old, const struct kbpf_reg *cur,
 		return old->type == cur->type &&
 		       (old->type == KBPF_NOT_INIT ||
 			(old->off == cur->off && old->map == cur->map &&
-			 old->frameno == cur->frameno &&
+			 old->frameno == cur->frameno && old->range == cur->range &&
 			 !memcmp(&old->var_off, &cur->var_off, sizeof(old->var_off)) &&
 			 old->umin == cur->umin && old->umax == cur->umax &&
 			 old->smin == cur->smin && old->smax == cur->smax &&
@@ -115,6 +115,12 @@ static bool kbpf_regsafe(const struct kbpf_reg *old, const struct kbpf_reg *cur,
 	case KBPF_PTR_TO_MAP_VALUE_OR_NULL:
 		return old->map == cur->map && old->off == cur->off &&
 		       kbpf_range_within(old, cur) && kbpf_check_ids(idmap, old->id, cur->id);
+	case KBPF_PTR_TO_PACKET:
+		/* cur must have proved at least as much of the packet */
+		return old->off == cur->off && old->range <= cur->range &&
+		       kbpf_range_within(old, cur) && kbpf_check_ids(idmap, old->id, cur->id);
+	case KBPF_PTR_TO_PACKET_END:
+		return true;
 	}
 	return false;
 }

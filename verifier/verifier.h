@@ -15,6 +15,8 @@ enum kbpf_reg_type {
 	KBPF_CONST_PTR_TO_MAP,
 	KBPF_PTR_TO_MAP_VALUE,
 	KBPF_PTR_TO_MAP_VALUE_OR_NULL,
+	KBPF_PTR_TO_PACKET,		/* packet data; range: bytes checked */
+	KBPF_PTR_TO_PACKET_END,		/* one past the packet's data */
 };
 
 /*
@@ -27,7 +29,8 @@ struct kbpf_reg {
 	u8 type;			/* enum kbpf_reg_type */
 	u8 frameno;			/* PTR_TO_STACK: whose frame */
 	s32 off;			/* pointer: constant offset */
-	u32 id;				/* OR_NULL: copies share it */
+	u32 id;				/* OR_NULL, PACKET: copies share it */
+	u32 range;			/* PACKET: [base, base + range) verified */
 	const struct kbpf_map_desc *map;
 	struct kbpf_tnum var_off;
 	s64 smin, smax;
@@ -144,7 +147,11 @@ void kbpf_note_stack_depth(struct kbpf_venv *env, u32 frameno, s32 off);
 int kbpf_check_cfg(struct kbpf_venv *env);
 /* ctx.c: may the program access [off, off + size) of its context? */
 int kbpf_check_ctx_access(struct kbpf_venv *env, u32 prog_type, s32 off, u32 size,
-			  bool write);
+			  bool write, u8 *loaded_type);
+/* ctx.c: may programs of this type write packet data? */
+bool kbpf_pkt_writable(u32 prog_type);
+/* ctx.c: the values R0 may hold at exit, or false if any value is fine. */
+bool kbpf_return_range(u32 prog_type, s64 *lo, s64 *hi);
 /* mem.c: loads and stores through a pointer register. */
 int kbpf_check_mem(struct kbpf_venv *env, u32 regno, s32 off, u32 size, bool write,
 		   const struct kbpf_reg *value, struct kbpf_reg *loaded);
