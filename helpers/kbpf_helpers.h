@@ -14,4 +14,24 @@ u64 kbpf_helper_get_prandom_u32(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);
 u64 kbpf_helper_get_smp_processor_id(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);
 u64 kbpf_helper_get_numa_node_id(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);
 
+/* map_helpers.c (the others are in kmod/kbpf_internal.h) */
+u64 kbpf_helper_map_push_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);
+u64 kbpf_helper_map_pop_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);
+u64 kbpf_helper_map_peek_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);
+
+/* trace_helpers.c */
+u64 kbpf_helper_probe_read_kernel(u64 dst, u64 size, u64 src, u64 r4, u64 r5);
+u64 kbpf_helper_probe_read_user(u64 dst, u64 size, u64 src, u64 r4, u64 r5);
+u64 kbpf_helper_probe_read_kernel_str(u64 dst, u64 size, u64 src, u64 r4, u64 r5);
+u64 kbpf_helper_probe_read_user_str(u64 dst, u64 size, u64 src, u64 r4, u64 r5);
+u64 kbpf_helper_probe_read(u64 dst, u64 size, u64 src, u64 r4, u64 r5);
+u64 kbpf_helper_probe_read_str(u64 dst, u64 size, u64 src, u64 r4, u64 r5);
+u64 kbpf_helper_get_current_pid_tgid(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);
+u64 kbpf_helper_get_current_uid_gid(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);
+u64 kbpf_helper_get_current_comm(u64 buf, u64 size, u64 r3, u64 r4, u64 r5);
+u64 kbpf_helper_get_current_task(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);
+u64 kbpf_helper_get_current_cgroup_id(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);
+u64 kbpf_helper_trace_printk(u64 fmt, u64 fmt_size, u64 a1, u64 a2, u64 a3);
+void kbpf_trace_printk_prepare(void);
+
 #endif /* _KBPF_HELPERS_H */

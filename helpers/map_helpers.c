@@ -8,6 +8,7 @@
 #include <linux/rcupdate.h>
 
 #include "kbpf_internal.h"
+#include "kbpf_helpers.h"
 
 static struct kbpf_map *kbpf_helper_map(u64 r1)
 {
@@ -52,4 +53,28 @@ u64 kbpf_helper_map_delete_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 
 	WARN_ON_ONCE(!rcu_read_lock_held());
 	return kbpf_int_ret(map->ops->delete(map, (const void *)(unsigned long)r2));
+}
+
+/* long bpf_map_push_elem(map, const void *value, u64 flags): queue, stack, bloom */
+u64 kbpf_helper_map_push_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	struct kbpf_map *map = kbpf_helper_map(r1);
+
+	return kbpf_int_ret(map->ops->push(map, (const void *)(unsigned long)r2, r3));
+}
+
+/* long bpf_map_pop_elem(map, void *value) */
+u64 kbpf_helper_map_pop_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	struct kbpf_map *map = kbpf_helper_map(r1);
+
+	return kbpf_int_ret(map->ops->pop(map, (void *)(unsigned long)r2));
+}
+
+/* long bpf_map_peek_elem(map, void *value) */
+u64 kbpf_helper_map_peek_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	struct kbpf_map *map = kbpf_helper_map(r1);
+
+	return kbpf_int_ret(map->ops->peek(map, (void *)(unsigned long)r2));
 }

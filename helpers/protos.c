@@ -37,13 +37,117 @@ static const struct kbpf_helper_proto kbpf_protos[KBPF_FUNC_MAX] = {
 		.name = "tail_call",
 		.ret = KBPF_RET_VOID,
 		.arg = { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_CONST_MAP_PTR, KBPF_ARG_ANYTHING },
+		.map_types = KBPF_TYPE_BIT(BPF_MAP_TYPE_PROG_ARRAY),
+	},
+	/* queues, stacks and bloom filters */
+	[BPF_FUNC_map_push_elem] = {
+		.name = "map_push_elem",
+		.ret = KBPF_RET_INTEGER,
+		.arg = { KBPF_ARG_CONST_MAP_PTR, KBPF_ARG_PTR_TO_MAP_VALUE, KBPF_ARG_ANYTHING },
+		.map_types = KBPF_TYPE_BIT(BPF_MAP_TYPE_QUEUE) | KBPF_TYPE_BIT(BPF_MAP_TYPE_STACK) |
+			     KBPF_TYPE_BIT(BPF_MAP_TYPE_BLOOM_FILTER),
+	},
+	[BPF_FUNC_map_pop_elem] = {
+		.name = "map_pop_elem",
+		.ret = KBPF_RET_INTEGER,
+		.arg = { KBPF_ARG_CONST_MAP_PTR, KBPF_ARG_PTR_TO_UNINIT_MAP_VALUE },
+		.map_types = KBPF_TYPE_BIT(BPF_MAP_TYPE_QUEUE) | KBPF_TYPE_BIT(BPF_MAP_TYPE_STACK),
+	},
+	[BPF_FUNC_map_peek_elem] = {
+		.name = "map_peek_elem",
+		.ret = KBPF_RET_INTEGER,
+		.arg = { KBPF_ARG_CONST_MAP_PTR, KBPF_ARG_PTR_TO_UNINIT_MAP_VALUE },
+		.map_types = KBPF_TYPE_BIT(BPF_MAP_TYPE_QUEUE) | KBPF_TYPE_BIT(BPF_MAP_TYPE_STACK) |
+			     KBPF_TYPE_BIT(BPF_MAP_TYPE_BLOOM_FILTER),
+	},
+	/* reading memory: for CAP_PERFMON loaders, any program type (as 6.1) */
+	[BPF_FUNC_probe_read_kernel] = {
+		.name = "probe_read_kernel", .ret = KBPF_RET_INTEGER, .gpl_only = true,
+		.perfmon = true,
+		.arg = { KBPF_ARG_PTR_TO_UNINIT_MEM, KBPF_ARG_CONST_SIZE_OR_ZERO,
+			 KBPF_ARG_ANYTHING },
+	},
+	[BPF_FUNC_probe_read_kernel_str] = {
+		.name = "probe_read_kernel_str", .ret = KBPF_RET_INTEGER, .gpl_only = true,
+		.perfmon = true,
+		.arg = { KBPF_ARG_PTR_TO_UNINIT_MEM, KBPF_ARG_CONST_SIZE_OR_ZERO,
+			 KBPF_ARG_ANYTHING },
+	},
+	[BPF_FUNC_probe_read_user] = {
+		.name = "probe_read_user", .ret = KBPF_RET_INTEGER, .gpl_only = true,
+		.perfmon = true,
+		.arg = { KBPF_ARG_PTR_TO_UNINIT_MEM, KBPF_ARG_CONST_SIZE_OR_ZERO,
+			 KBPF_ARG_ANYTHING },
+	},
+	[BPF_FUNC_probe_read_user_str] = {
+		.name = "probe_read_user_str", .ret = KBPF_RET_INTEGER, .gpl_only = true,
+		.perfmon = true,
+		.arg = { KBPF_ARG_PTR_TO_UNINIT_MEM, KBPF_ARG_CONST_SIZE_OR_ZERO,
+			 KBPF_ARG_ANYTHING },
+	},
+	/* the old, address-space-guessing forms: tracing programs only */
+	[BPF_FUNC_probe_read] = {
+		.name = "probe_read", .ret = KBPF_RET_INTEGER, .gpl_only = true,
+		.types = KBPF_TYPES_TRACING,
+		.arg = { KBPF_ARG_PTR_TO_UNINIT_MEM, KBPF_ARG_CONST_SIZE_OR_ZERO,
+			 KBPF_ARG_ANYTHING },
+	},
+	[BPF_FUNC_probe_read_str] = {
+		.name = "probe_read_str", .ret = KBPF_RET_INTEGER, .gpl_only = true,
+		.types = KBPF_TYPES_TRACING,
+		.arg = { KBPF_ARG_PTR_TO_UNINIT_MEM, KBPF_ARG_CONST_SIZE_OR_ZERO,
+			 KBPF_ARG_ANYTHING },
+	},
+	[BPF_FUNC_trace_printk] = {
+		.name = "trace_printk", .ret = KBPF_RET_INTEGER, .gpl_only = true,
+		.perfmon = true,
+		/* as Linux: R3-R5 are read whatever they hold */
+		.arg = { KBPF_ARG_PTR_TO_MEM, KBPF_ARG_CONST_SIZE },
+	},
+	/* the current task: tracing programs */
+	[BPF_FUNC_get_current_pid_tgid] = {
+		.name = "get_current_pid_tgid", .ret = KBPF_RET_INTEGER,
+		.types = KBPF_TYPES_TRACING,
+	},
+	[BPF_FUNC_get_current_uid_gid] = {
+		.name = "get_current_uid_gid", .ret = KBPF_RET_INTEGER,
+		.types = KBPF_TYPES_TRACING,
+	},
+	[BPF_FUNC_get_current_comm] = {
+		.name = "get_current_comm", .ret = KBPF_RET_INTEGER,
+		.types = KBPF_TYPES_TRACING,
+		.arg = { KBPF_ARG_PTR_TO_UNINIT_MEM, KBPF_ARG_CONST_SIZE },
+	},
+	[BPF_FUNC_get_current_task] = {
+		.name = "get_current_task", .ret = KBPF_RET_INTEGER, .gpl_only = true,
+		.types = KBPF_TYPES_TRACING,
+	},
+	[BPF_FUNC_get_current_cgroup_id] = {
+		.name = "get_current_cgroup_id", .ret = KBPF_RET_INTEGER,
+		.types = KBPF_TYPES_TRACING,
 	},
 };
 
 const struct kbpf_helper_proto *kbpf_helper_proto(u32 func_id, u32 prog_type)
 {
-	(void)prog_type;	/* every helper so far is available to every type */
+	const struct kbpf_helper_proto *p;
+
 	if (func_id >= KBPF_FUNC_MAX || !kbpf_protos[func_id].name)
 		return NULL;
-	return &kbpf_protos[func_id];
+	p = &kbpf_protos[func_id];
+	if (p->types && (prog_type >= 64 || !(p->types & KBPF_TYPE_BIT(prog_type))))
+		return NULL;
+	return p;
+}
+
+bool kbpf_map_type_restricted(u32 map_type)
+{
+	switch (map_type) {
+	case BPF_MAP_TYPE_PROG_ARRAY:
+	case BPF_MAP_TYPE_QUEUE:
+	case BPF_MAP_TYPE_STACK:
+	case BPF_MAP_TYPE_BLOOM_FILTER:
+		return true;
+	}
+	return false;
 }

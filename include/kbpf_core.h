@@ -96,7 +96,20 @@ enum kbpf_arg_type {
 	KBPF_ARG_PTR_TO_MAP_KEY,	/* key_size readable bytes */
 	KBPF_ARG_PTR_TO_MAP_VALUE,	/* value_size readable bytes */
 	KBPF_ARG_PTR_TO_CTX,		/* the program's context, unmodified */
+	KBPF_ARG_PTR_TO_UNINIT_MAP_VALUE, /* value_size writable bytes (pop, peek) */
+	KBPF_ARG_PTR_TO_MEM,		/* readable bytes; size in the next argument */
+	KBPF_ARG_PTR_TO_UNINIT_MEM,	/* writable bytes; size in the next argument */
+	KBPF_ARG_CONST_SIZE,		/* size of the previous argument, > 0 */
+	KBPF_ARG_CONST_SIZE_OR_ZERO,	/* size of the previous argument, >= 0 */
 };
+
+/* Helpers only some program types may call (bit 1 << prog_type). */
+#define KBPF_TYPE_BIT(t)		(1ull << (t))
+#define KBPF_TYPES_TRACING		(KBPF_TYPE_BIT(BPF_PROG_TYPE_KPROBE) | \
+					 KBPF_TYPE_BIT(BPF_PROG_TYPE_TRACEPOINT) | \
+					 KBPF_TYPE_BIT(BPF_PROG_TYPE_RAW_TRACEPOINT))
+/* Largest size a helper memory argument may have (Linux: BPF_MAX_VAR_SIZ). */
+#define KBPF_MAX_VAR_SIZE		(1 << 29)
 
 enum kbpf_ret_type {
 	KBPF_RET_INTEGER = 0,
@@ -109,10 +122,16 @@ struct kbpf_helper_proto {
 	u8 ret;				/* enum kbpf_ret_type */
 	u8 arg[5];			/* enum kbpf_arg_type */
 	bool gpl_only;
+	bool perfmon;			/* needs CAP_PERFMON (Linux: bpf_base_func_proto) */
+	u64 types;			/* KBPF_TYPE_BIT()s that may call it; 0: all */
+	/* map types this helper takes; 0: any map but those limited to other helpers */
+	u64 map_types;
 };
 
 /* The declarative table the verifier reads (helpers/protos.c). */
 const struct kbpf_helper_proto *kbpf_helper_proto(u32 func_id, u32 prog_type);
+/* Map types that only the helpers naming them in map_types may take. */
+bool kbpf_map_type_restricted(u32 map_type);
 
 /*
  * After verification, a call to bpf_tail_call is rewritten to this internal

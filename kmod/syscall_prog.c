@@ -13,6 +13,7 @@
 #include <linux/uaccess.h>
 
 #include "kbpf_internal.h"
+#include "../helpers/kbpf_helpers.h"
 
 /* prog_flags Linux 6.1 accepts at all (most only matter to its verifier). */
 #define KBPF_PROG_LOAD_FLAGS	(BPF_F_STRICT_ALIGNMENT |		\
@@ -108,6 +109,20 @@ static int kbpf_prog_map_value_addr(void *priv, const struct kbpf_map_desc *desc
 	return 0;
 }
 
+/* Helpers that need setup before their first call (trace_printk's buffers). */
+static void kbpf_prog_prepare_helpers(const struct kbpf_prog *prog)
+{
+	u32 i;
+
+	for (i = 0; i < prog->len; i++) {
+		if (prog->insns[i].code == (BPF_JMP | BPF_CALL) && !prog->insns[i].src_reg &&
+		    prog->insns[i].imm == BPF_FUNC_trace_printk) {
+			kbpf_trace_printk_prepare();
+			return;
+		}
+	}
+}
+
 /* Run the verifier with a kernel log buffer; copy the log out after. */
 static int kbpf_prog_verify(struct kbpf_prog *prog, const union bpf_attr *attr,
 			    struct kbpf_subprog *subs, u32 *sub_cnt,
@@ -163,6 +178,25 @@ static int kbpf_prog_verify(struct kbpf_prog *prog, const union bpf_attr *attr,
 	return 0;
 }
 
+/*
+ * The capability a program type needs at load, as Linux 6.1 (netfilter as
+ * upstream): tracing types CAP_PERFMON (or CAP_SYS_ADMIN), network types
+ * CAP_NET_ADMIN (or CAP_SYS_ADMIN).
+ */
+static int kbpf_prog_load_check_type(const union bpf_attr *attr)
+{
+	switch (attr->prog_type) {
+	case BPF_PROG_TYPE_KPROBE:
+	case BPF_PROG_TYPE_TRACEPOINT:
+	case BPF_PROG_TYPE_RAW_TRACEPOINT:
+		return perfmon_capable() ? 0 : -EPERM;
+	case KBPF_PROG_TYPE_NETFILTER:
+		return capable(CAP_NET_ADMIN) || capable(CAP_SYS_ADMIN) ? 0 : -EPERM;
+	default:
+		return 0;
+	}
+}
+
 int kbpf_cmd_prog_load(union bpf_attr *attr)
 {
 	u32 max_insns = bpf_capable() ? KBPF_MAX_INSNS : KBPF_MAX_INSNS_UNPRIV;
@@ -187,6 +221,9 @@ int kbpf_cmd_prog_load(union bpf_attr *attr)
 
 	if (attr->insn_cnt == 0 || attr->insn_cnt > max_insns)
 		return -E2BIG;
+	err = kbpf_prog_load_check_type(attr);
+	if (err)
+		return err;
 
 	/*
 	 * attach_prog_fd / attach_btf_obj_fd / attach_btf_id only mean
@@ -200,6 +237,7 @@ int kbpf_cmd_prog_load(union bpf_attr *attr)
 	if (!prog)
 		return -ENOMEM;
 	prog->type = attr->prog_type;
+	prog->expected_attach_type = attr->expected_attach_type;
 	prog->gpl_compatible = is_gpl;
 	prog->uid = current_uid();
 
@@ -213,7 +251,19 @@ int kbpf_cmd_prog_load(union bpf_attr *attr)
 	if (attr->prog_ifindex)
 		goto err_free;
 	/* Program types kbpf knows so far. */
-	if (prog->type != BPF_PROG_TYPE_SOCKET_FILTER)
+	switch (prog->type) {
+	case BPF_PROG_TYPE_SOCKET_FILTER:
+	case BPF_PROG_TYPE_KPROBE:
+	case BPF_PROG_TYPE_TRACEPOINT:
+	case BPF_PROG_TYPE_RAW_TRACEPOINT:
+	case KBPF_PROG_TYPE_NETFILTER:
+		break;
+	default:
+		goto err_free;
+	}
+	/* As 6.1's bpf_prog_load_check_attach() (netfilter: upstream 6.4). */
+	if (prog->type == KBPF_PROG_TYPE_NETFILTER &&
+	    prog->expected_attach_type != KBPF_ATTACH_NETFILTER)
 		goto err_free;
 
 	prog->load_time = ktime_get_boottime_ns();
@@ -243,8 +293,10 @@ int kbpf_cmd_prog_load(union bpf_attr *attr)
 	call_maps = kvcalloc(prog->len, sizeof(*call_maps), GFP_KERNEL);
 	if (subs && call_maps)
 		err = kbpf_prog_verify(prog, attr, subs, &sub_cnt, call_maps);
-	if (!err)
+	if (!err) {
+		kbpf_prog_prepare_helpers(prog);
 		kbpf_prog_jit(prog, subs, sub_cnt, call_maps);
+	}
 	kvfree(call_maps);
 	kvfree(subs);
 	if (err)

@@ -296,48 +296,125 @@ static int kbpf_check_atomic(struct kbpf_venv *env, const struct bpf_insn *insn)
 }
 
 /* A pointer argument to a helper that must cover size readable bytes. */
-static int kbpf_check_helper_mem(struct kbpf_venv *env, u32 regno, u32 size)
+/*
+ * A pointer argument covering size bytes that the helper reads (write
+ * false) or writes (write true). Written stack bytes become initialised.
+ */
+static int kbpf_check_helper_mem(struct kbpf_venv *env, u32 regno, u32 size, bool write)
 {
 	const struct kbpf_reg *reg = &kbpf_cur_regs(env)[regno];
+	struct kbpf_frame *f;
+	s32 off;
+	u32 i;
 
 	switch (reg->type) {
 	case KBPF_PTR_TO_STACK:
-		return kbpf_check_stack_read_range(env, reg->frameno, reg->off, size,
-						   "indirect access to");
+		off = reg->off;
+		if (!write)
+			return kbpf_check_stack_read_range(env, reg->frameno, off, size,
+							   "indirect access to");
+		if (off < -KBPF_STACK_SIZE || off + (s64)size > 0) {
+			kbpf_vlog(env, "invalid indirect access to stack R%u off=%d size=%u\n",
+				  regno, off, size);
+			return -EACCES;
+		}
+		/* the helper fills these bytes: they hold some scalar afterwards */
+		f = env->cur->frame[reg->frameno];
+		for (i = 0; i < size; i++) {
+			u32 b = KBPF_STACK_SIZE + off + i;
+
+			if (f->stack_type[b] == KBPF_STACK_SPILL)
+				memset(&f->spill[b / 8], 0, sizeof(f->spill[0]));
+		}
+		for (i = 0; i < size; i++) {
+			u32 b = KBPF_STACK_SIZE + off + i, j;
+
+			if (f->stack_type[b] == KBPF_STACK_SPILL)
+				for (j = b & ~7u; j < (b & ~7u) + 8; j++)
+					f->stack_type[j] = KBPF_STACK_MISC;
+			f->stack_type[b] = KBPF_STACK_MISC;
+		}
+		kbpf_note_stack_depth(env, reg->frameno, off);
+		return 0;
 	case KBPF_PTR_TO_MAP_VALUE:
+		if (write && (reg->map->map_flags & BPF_F_RDONLY_PROG)) {
+			kbpf_vlog(env, "write into map forbidden\n");
+			return -EACCES;
+		}
+		if (!write && (reg->map->map_flags & BPF_F_WRONLY_PROG)) {
+			kbpf_vlog(env, "read from map forbidden\n");
+			return -EACCES;
+		}
 		return kbpf_check_map_value_range(env, regno, reg, 0, size);
+	case KBPF_PTR_TO_PACKET:
+		if (write && !kbpf_pkt_writable(env->attr->prog_type)) {
+			kbpf_vlog(env, "cannot write into packet\n");
+			return -EACCES;
+		}
+		if (reg->smin < 0 || reg->umax > KBPF_MAX_PACKET_OFF || reg->off < 0 ||
+		    (u64)reg->off + size > reg->range) {
+			kbpf_vlog(env, "R%u offset is outside of the packet\n", regno);
+			return -EACCES;
+		}
+		return 0;
 	default:
-		kbpf_vlog(env, "R%u type=%s expected=fp, map_value\n", regno,
+		kbpf_vlog(env, "R%u type=%s expected=fp, pkt, map_value\n", regno,
 			  kbpf_reg_type_name(reg->type));
 		return -EACCES;
 	}
 }
 
+/* The size argument of a memory argument: bounded, and the memory checked. */
+static int kbpf_check_helper_size(struct kbpf_venv *env, u32 regno, u32 mem_regno,
+				  bool mem_write, bool zero_ok)
+{
+	const struct kbpf_reg *reg = &kbpf_cur_regs(env)[regno];
+
+	if (reg->type != KBPF_SCALAR) {
+		kbpf_vlog(env, "R%u type=%s expected=scalar\n", regno, kbpf_reg_type_name(reg->type));
+		return -EACCES;
+	}
+	if (reg->smin < 0) {
+		kbpf_vlog(env, "R%u min value is negative, either use unsigned or 'var &= const'\n",
+			  regno);
+		return -EACCES;
+	}
+	if (!reg->umin && !zero_ok) {
+		kbpf_vlog(env, "R%u invalid zero-sized read\n", regno);
+		return -EACCES;
+	}
+	if (reg->umax >= KBPF_MAX_VAR_SIZE) {
+		kbpf_vlog(env, "R%u unbounded memory access, use 'var &= const' or 'if (var < const)'\n",
+			  regno);
+		return -EACCES;
+	}
+	if (!reg->umax)
+		return 0;	/* nothing is accessed */
+	return kbpf_check_helper_mem(env, mem_regno, (u32)reg->umax, mem_write);
+}
+
 /*
  * Maps that only some helpers may touch, as Linux's
- * check_map_func_compatibility(): a PROG_ARRAY is for tail calls only.
+ * check_map_func_compatibility(): a PROG_ARRAY is for tail calls, queues
+ * and stacks for push/pop/peek, and so on.
  */
 static int kbpf_check_map_func(struct kbpf_venv *env, const struct kbpf_map_desc *map,
 			       s32 func_id, const struct kbpf_helper_proto *fn)
 {
-	bool prog_array = map && map->map_type == BPF_MAP_TYPE_PROG_ARRAY;
-
-	if (func_id == BPF_FUNC_tail_call) {
-		if (!prog_array)
-			goto bad;
-		if (env->subprog_cnt > 1) {
-			kbpf_vlog(env, "tail_calls are not allowed in programs with bpf-to-bpf calls\n");
-			return -EINVAL;
-		}
-		return 0;
+	if (func_id == BPF_FUNC_tail_call && env->subprog_cnt > 1) {
+		kbpf_vlog(env, "tail_calls are not allowed in programs with bpf-to-bpf calls\n");
+		return -EINVAL;
 	}
-	if (prog_array)
-		goto bad;
+	if (!map)
+		return 0;
+	if (fn->map_types ? (map->map_type >= 64 ||
+			     !(fn->map_types & KBPF_TYPE_BIT(map->map_type))) :
+			    kbpf_map_type_restricted(map->map_type)) {
+		kbpf_vlog(env, "cannot pass map_type %u into func %s#%d\n", map->map_type,
+			  fn->name, func_id);
+		return -EINVAL;
+	}
 	return 0;
-bad:
-	kbpf_vlog(env, "cannot pass map_type %u into func %s#%d\n", map ? map->map_type : 0,
-		  fn->name, func_id);
-	return -EINVAL;
 }
 
 /* Remember the map a helper call uses, unless paths disagree. */
@@ -358,10 +435,13 @@ static int kbpf_check_call(struct kbpf_venv *env, u32 idx, const struct bpf_insn
 	struct kbpf_reg *regs = kbpf_cur_regs(env);
 	const struct kbpf_helper_proto *fn;
 	const struct kbpf_map_desc *map = NULL;
-	u32 i;
+	u32 i, mem_regno = 0;
+	bool mem_write = false;
 	int err;
 
 	fn = kbpf_helper_proto(insn->imm, env->attr->prog_type);
+	if (fn && fn->perfmon && !env->attr->perfmon_capable)
+		fn = NULL;	/* as Linux: such helpers do not exist for them */
 	if (!fn) {
 		kbpf_vlog(env, "invalid func unknown#%d\n", insn->imm);
 		return -EINVAL;
@@ -399,6 +479,7 @@ static int kbpf_check_call(struct kbpf_venv *env, u32 idx, const struct bpf_insn
 			break;
 		case KBPF_ARG_PTR_TO_MAP_KEY:
 		case KBPF_ARG_PTR_TO_MAP_VALUE:
+		case KBPF_ARG_PTR_TO_UNINIT_MAP_VALUE:
 			if (!map) {
 				kbpf_vlog(env, "invalid map_ptr to access map->%s\n",
 					  fn->arg[i] == KBPF_ARG_PTR_TO_MAP_KEY ? "key" : "value");
@@ -406,9 +487,33 @@ static int kbpf_check_call(struct kbpf_venv *env, u32 idx, const struct bpf_insn
 			}
 			err = kbpf_check_helper_mem(env, regno,
 						    fn->arg[i] == KBPF_ARG_PTR_TO_MAP_KEY ?
-						    map->key_size : map->value_size);
+						    map->key_size : map->value_size,
+						    fn->arg[i] == KBPF_ARG_PTR_TO_UNINIT_MAP_VALUE);
 			if (err)
 				return err;
+			break;
+		case KBPF_ARG_PTR_TO_MEM:
+		case KBPF_ARG_PTR_TO_UNINIT_MEM:
+			/* checked with its size, the next argument */
+			if (!kbpf_is_ptr(reg)) {
+				kbpf_vlog(env, "R%u type=%s expected=fp, pkt, map_value\n", regno,
+					  kbpf_reg_type_name(reg->type));
+				return -EACCES;
+			}
+			mem_regno = regno;
+			mem_write = fn->arg[i] == KBPF_ARG_PTR_TO_UNINIT_MEM;
+			break;
+		case KBPF_ARG_CONST_SIZE:
+		case KBPF_ARG_CONST_SIZE_OR_ZERO:
+			if (!mem_regno) {
+				kbpf_vlog(env, "helper %s: size without memory\n", fn->name);
+				return -EINVAL;
+			}
+			err = kbpf_check_helper_size(env, regno, mem_regno, mem_write,
+						     fn->arg[i] == KBPF_ARG_CONST_SIZE_OR_ZERO);
+			if (err)
+				return err;
+			mem_regno = 0;
 			break;
 		default:
 			kbpf_vlog(env, "helper %s: unknown argument kind\n", fn->name);

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Helper arguments: memory + size pairs, per-type and per-capability
+ * availability, and which maps each helper takes.
+ */
+#include "harness.h"
+#include "kbpf_insn.h"
+
+#define R0 BPF_REG_0
+#define R1 BPF_REG_1
+#define R2 BPF_REG_2
+#define R3 BPF_REG_3
+#define R10 BPF_REG_10
+#define MAXI 24
+#define Q_FD 9		/* fake QUEUE, value 8 */
+#define H_FD 10		/* fake HASH */
+#define KP BPF_PROG_TYPE_KPROBE
+#define SF BPF_PROG_TYPE_SOCKET_FILTER
+
+struct hcase {
+	const char *name;
+	u32 type;
+	bool perfmon;
+	struct bpf_insn insns[MAXI];
+	int err;
+	const char *log;
+};
+
+#define H(n, t, pm, e, l, ...) { .name = n, .type = t, .perfmon = pm, .err = (e), .log = (l), \
+	.insns = { __VA_ARGS__ } }
+/* r1 = fp - 16 */
+#define BUF16 KI_MOV64_REG(R1, R10), KI_ALU64_IMM(BPF_ADD, R1, -16)
+
+static const struct hcase cases[] = {
+	H("comm_fills_stack", KP, false, 0, NULL, BUF16, KI_MOV64_IMM(R2, 16),
+	  KI_CALL(BPF_FUNC_get_current_comm), KI_LDX_MEM(BPF_DW, R0, R10, -16),
+	  KI_LDX_MEM(BPF_DW, R0, R10, -8), KI_EXIT()),
+	H("comm_past_fp", KP, false, -EACCES, "invalid indirect access", BUF16,
+	  KI_MOV64_IMM(R2, 17), KI_CALL(BPF_FUNC_get_current_comm), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	H("comm_zero_size", KP, false, -EACCES, "invalid zero-sized read", BUF16,
+	  KI_MOV64_IMM(R2, 0), KI_CALL(BPF_FUNC_get_current_comm), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	H("comm_not_in_socket_filter", SF, false, -EINVAL, "invalid func", BUF16,
+	  KI_MOV64_IMM(R2, 16), KI_CALL(BPF_FUNC_get_current_comm), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	H("uninit_read_without_helper", KP, false, -EACCES, "invalid read from stack",
+	  KI_LDX_MEM(BPF_DW, R0, R10, -16), KI_EXIT()),
+	H("probe_read_bounded_size", SF, true, 0, NULL,
+	  KI_LDX_MEM(BPF_W, R2, R1, 0), KI_ALU64_IMM(BPF_AND, R2, 15), BUF16,
+	  KI_MOV64_IMM(R3, 0), KI_CALL(BPF_FUNC_probe_read_kernel), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	H("probe_read_size_too_big", SF, true, -EACCES, "invalid indirect access",
+	  KI_LDX_MEM(BPF_W, R2, R1, 0), KI_ALU64_IMM(BPF_AND, R2, 31), BUF16,
+	  KI_MOV64_IMM(R3, 0), KI_CALL(BPF_FUNC_probe_read_kernel), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	H("probe_read_unbounded_size", SF, true, -EACCES, "unbounded memory access",
+	  KI_LDX_MEM(BPF_W, R2, R1, 0), BUF16, KI_MOV64_IMM(R3, 0),
+	  KI_CALL(BPF_FUNC_probe_read_kernel), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	H("probe_read_needs_perfmon", SF, false, -EINVAL, "invalid func", BUF16,
+	  KI_MOV64_IMM(R2, 8), KI_MOV64_IMM(R3, 0), KI_CALL(BPF_FUNC_probe_read_kernel),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	H("printk_fmt_initialised", SF, true, 0, NULL, KI_ST_MEM(BPF_DW, R10, -8, 0x0a6968),
+	  KI_MOV64_REG(R1, R10), KI_ALU64_IMM(BPF_ADD, R1, -8), KI_MOV64_IMM(R2, 8),
+	  KI_CALL(BPF_FUNC_trace_printk), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	H("printk_needs_perfmon", SF, false, -EINVAL, "invalid func", KI_MOV64_REG(R1, R10),
+	  KI_ALU64_IMM(BPF_ADD, R1, -8), KI_MOV64_IMM(R2, 8), KI_CALL(BPF_FUNC_trace_printk),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	H("push_to_queue", SF, false, 0, NULL, KI_ST_MEM(BPF_DW, R10, -8, 7), KI_LD_MAP_FD(R1, Q_FD),
+	  KI_MOV64_REG(R2, R10), KI_ALU64_IMM(BPF_ADD, R2, -8), KI_MOV64_IMM(R3, 0),
+	  KI_CALL(BPF_FUNC_map_push_elem), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	H("pop_fills_stack", SF, false, 0, NULL, KI_LD_MAP_FD(R1, Q_FD), KI_MOV64_REG(R2, R10),
+	  KI_ALU64_IMM(BPF_ADD, R2, -8), KI_CALL(BPF_FUNC_map_pop_elem),
+	  KI_LDX_MEM(BPF_DW, R0, R10, -8), KI_EXIT()),
+	H("lookup_on_queue", SF, false, -EACCES, "size=0",
+	  KI_ST_MEM(BPF_W, R10, -4, 0), KI_LD_MAP_FD(R1, Q_FD), KI_MOV64_REG(R2, R10),
+	  KI_ALU64_IMM(BPF_ADD, R2, -4), KI_CALL(BPF_FUNC_map_lookup_elem), KI_MOV64_IMM(R0, 0),
+	  KI_EXIT()),
+	H("push_to_hash", SF, false, -EINVAL, "cannot pass map_type 1",
+	  KI_ST_MEM(BPF_DW, R10, -8, 7), KI_LD_MAP_FD(R1, H_FD), KI_MOV64_REG(R2, R10),
+	  KI_ALU64_IMM(BPF_ADD, R2, -8), KI_MOV64_IMM(R3, 0), KI_CALL(BPF_FUNC_map_push_elem),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	H("peek_on_hash", SF, false, -EINVAL, "cannot pass map_type 1", KI_LD_MAP_FD(R1, H_FD),
+	  KI_MOV64_REG(R2, R10), KI_ALU64_IMM(BPF_ADD, R2, -8), KI_CALL(BPF_FUNC_map_peek_elem),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	H("pid_tgid_in_kprobe", KP, false, 0, NULL, KI_CALL(BPF_FUNC_get_current_pid_tgid),
+	  KI_EXIT()),
+	H("pid_tgid_not_in_socket_filter", SF, false, -EINVAL, "invalid func",
+	  KI_CALL(BPF_FUNC_get_current_pid_tgid), KI_EXIT()),
+};
+
+static int run_hcase(const void *arg)
+{
+	const struct hcase *c = arg;
+	struct bpf_insn prog[MAXI];
+	struct kbpf_verify_attr va = {
+		.insns = prog, .prog_type = c->type, .bpf_capable = true,
+		.perfmon_capable = c->perfmon, .gpl_compatible = true,
+		.map_from_fd = kt_map_from_fd,
+	};
+	static char log[8192];
+	u32 n = MAXI;
+	int err;
+
+	memcpy(prog, c->insns, sizeof(prog));
+	while (n && !prog[n - 1].code && !(n >= 2 && prog[n - 2].code == (BPF_LD | BPF_DW | BPF_IMM)))
+		n--;
+	va.insn_cnt = n;
+	va.log_level = 1;
+	va.log_buf = log;
+	va.log_size = sizeof(log);
+	err = kbpf_verify(&va);
+	KT_EXPECT(err == c->err, "verify %d, want %d: %s", err, c->err, log);
+	KT_EXPECT(!c->log || strstr(log, c->log), "log lacks '%s': %s", c->log, log);
+	return 0;
+}
+
+static void all(void)
+{
+	char name[96];
+	size_t i;
+
+	kt_fds[Q_FD] = kt_map_new(BPF_MAP_TYPE_ARRAY, 4, 8, 4);
+	kt_fds[Q_FD]->desc.map_type = BPF_MAP_TYPE_QUEUE;
+	kt_fds[Q_FD]->desc.key_size = 0;
+	kt_fds[H_FD] = kt_map_new(BPF_MAP_TYPE_HASH, 4, 8, 4);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		snprintf(name, sizeof(name), "helpers/%s", cases[i].name);
+		kt_run_arg(name, run_hcase, &cases[i]);
+	}
+	kt_map_free(kt_fds[Q_FD]);
+	kt_map_free(kt_fds[H_FD]);
+}
+
+int main(int argc, char **argv)
+{
+	return kt_main(argc, argv, all);
+}
