@@ -84,6 +84,24 @@ int kbpf_sys_bpf(u32 cmd, union bpf_attr __user *uattr, u32 size)
 	case BPF_ENABLE_STATS:
 		err = kbpf_cmd_enable_stats(&attr);
 		break;
+	case BPF_RAW_TRACEPOINT_OPEN:
+		err = kbpf_cmd_raw_tracepoint_open(&attr);
+		break;
+	case BPF_LINK_CREATE:
+		err = kbpf_cmd_link_create(&attr);
+		break;
+	case BPF_LINK_UPDATE:
+		err = kbpf_cmd_link_update(&attr);
+		break;
+	case BPF_LINK_DETACH:
+		err = kbpf_cmd_link_detach(&attr);
+		break;
+	case BPF_LINK_GET_FD_BY_ID:
+		err = kbpf_cmd_link_get_fd_by_id(&attr);
+		break;
+	case BPF_LINK_GET_NEXT_ID:
+		err = kbpf_cmd_link_get_next_id(&attr, uattr);
+		break;
 	default:
 		err = -EINVAL;
 		break;

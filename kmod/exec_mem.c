@@ -96,3 +96,12 @@ void kbpf_exec_free(void *image, u32 size)
 	kbpf_set_memory_rw((unsigned long)image, pages);
 	kbpf_module_memfree(image);
 }
+
+/*
+ * Any other kernel symbol kbpf needs (attach points: the raw tracepoint
+ * table __start__bpf_raw_tp/__stop__bpf_raw_tp). 0 if not found.
+ */
+unsigned long kbpf_ksym_addr(const char *name)
+{
+	return kbpf_kallsyms_lookup_name ? kbpf_kallsyms_lookup_name(name) : 0;
+}

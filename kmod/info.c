@@ -224,6 +224,8 @@ int kbpf_cmd_obj_get_info_by_fd(const union bpf_attr *attr,
 		err = kbpf_prog_get_info(f.file->private_data, attr, uattr);
 	else if (f.file->f_op == &kbpf_map_fops)
 		err = kbpf_map_get_info(f.file->private_data, attr, uattr);
+	else if (f.file->f_op == &kbpf_link_fops)
+		err = kbpf_link_info(f.file->private_data, attr, uattr);
 	else
 		err = -EINVAL;
 

@@ -221,6 +221,7 @@ struct kbpf_prog {
 	refcount_t refcnt;		/* one per fd (links later) */
 	u32 id;
 	u32 type;			/* enum bpf_prog_type */
+	u32 expected_attach_type;	/* enum bpf_attach_type, as loaded */
 	u32 len;			/* instructions */
 	u32 stack_depth;
 	u32 verified_insns;
@@ -359,5 +360,136 @@ int kbpf_test_run_skb(struct kbpf_prog *prog, const union bpf_attr *attr,
 u64 kbpf_helper_map_lookup_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);
 u64 kbpf_helper_map_update_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);
 u64 kbpf_helper_map_delete_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);
+
+/* ---- Links and attach points (kmod/link*.c, kmod/attach_*.c) --------- */
+
+struct kbpf_link;
+struct seq_file;
+
+/*
+ * One table per link type. A link holds one program reference for its
+ * whole life (replaced by BPF_LINK_UPDATE). release() undoes the
+ * attachment and must not return while a run of the link's program can
+ * still be in progress (unregister + tracepoint_synchronize_unregister()
+ * / synchronize_rcu()); it is called at most once, from process context,
+ * either by BPF_LINK_DETACH or when the last reference goes.
+ */
+struct kbpf_link_ops {
+	void (*release)(struct kbpf_link *link);
+	void (*dealloc)(struct kbpf_link *link);	/* free the container */
+	/* BPF_LINK_DETACH allowed (else -EOPNOTSUPP, as 6.1's tracing links) */
+	bool detachable;
+	/* BPF_LINK_UPDATE allowed (else -EINVAL, as 6.1's tracing links) */
+	bool updatable;
+	/* Optional: type-specific fdinfo lines and bpf_link_info fields. */
+	void (*show_fdinfo)(const struct kbpf_link *link, struct seq_file *m);
+	int (*fill_info)(const struct kbpf_link *link, struct bpf_link_info *info);
+};
+
+struct kbpf_link {
+	refcount_t refcnt;		/* one per fd */
+	u32 id;				/* 0 until published in the idr */
+	u32 type;			/* enum bpf_link_type */
+	u32 attach_type;		/* enum bpf_attach_type */
+	const struct kbpf_link_ops *ops;
+	/*
+	 * The program the attachment runs: read once per run with
+	 * rcu_dereference() (runs happen under RCU), swapped under mutex by
+	 * BPF_LINK_UPDATE; the old one is put after the swap (programs are
+	 * freed after an RCU grace period).
+	 */
+	struct kbpf_prog __rcu *prog;
+	struct mutex mutex;		/* update vs detach */
+	bool released;			/* ops->release() done */
+	atomic64_t misses;		/* runs skipped (recursion) */
+};
+
+/*
+ * The per-run context of tracing programs, for helpers (get_attach_cookie,
+ * get_func_ip): while a KPROBE / TRACEPOINT / RAW_TRACEPOINT program runs
+ * from a link, current->bpf_ctx points at the base of one of these (on
+ * the runner's stack; the previous value is restored after the run, so
+ * nesting with the kernel's own BPF is fine). Helpers use
+ * kbpf_run_ctx_current(), which is NULL outside such a run.
+ *	cookie	 the attach cookie (kprobe_multi cookies[i]; the bpf_cookie of
+ *		 a kbpf event link; 0 for raw tracepoints)
+ *	func_ip	 kprobes: the probed function's address (0 when the probe has
+ *		 an offset, as Linux); 0 for tracepoints
+ */
+struct kbpf_run_ctx {
+	struct bpf_run_ctx base;
+	u64 cookie;
+	u64 func_ip;
+};
+
+static inline struct kbpf_run_ctx *kbpf_run_ctx_current(void)
+{
+#ifdef CONFIG_BPF_SYSCALL
+	return current->bpf_ctx ?
+	       container_of(current->bpf_ctx, struct kbpf_run_ctx, base) : NULL;
+#else
+	return NULL;
+#endif
+}
+
+/* kmod/link.c */
+extern const struct file_operations kbpf_link_fops;
+int kbpf_links_init(void);
+void kbpf_links_exit(void);
+/* Takes over the caller's reference on prog. */
+void kbpf_link_init(struct kbpf_link *link, u32 type, u32 attach_type,
+		    const struct kbpf_link_ops *ops, struct kbpf_prog *prog);
+/*
+ * Publish an attached link: id + "bpf-link" fd, which then owns the
+ * program reference given to kbpf_link_init(). On failure the link is
+ * released and freed (ops->release, ops->dealloc), -errno is returned and
+ * the caller still owns its program reference.
+ */
+int kbpf_link_publish(struct kbpf_link *link);
+/* Attaching failed after kbpf_link_init(): free it, the caller keeps prog. */
+void kbpf_link_abort(struct kbpf_link *link);
+void kbpf_link_put(struct kbpf_link *link);
+struct kbpf_link *kbpf_link_get(int fd);	/* ref or ERR_PTR */
+/*
+ * Tracing runs: the caller's probe context has preemption disabled.
+ * kbpf_trace_begin() is false when a tracing program already runs on this
+ * CPU (the run is skipped and counted, as Linux's bpf_prog_active);
+ * kbpf_trace_end() must follow either way.
+ */
+bool kbpf_trace_begin(void);
+void kbpf_trace_end(void);
+void kbpf_link_run_trace(struct kbpf_link *link, const void *ctx, u64 cookie,
+			 u64 func_ip);
+/* The same, for a caller that already holds kbpf_trace_begin(). */
+void kbpf_link_run_guarded(struct kbpf_link *link, const void *ctx, u64 cookie,
+			   u64 func_ip);
+/* BPF_OBJ_GET_INFO_BY_FD on a link (kmod/link_info.c). */
+int kbpf_link_info(struct kbpf_link *link, const union bpf_attr *attr,
+		   union bpf_attr __user *uattr);
+
+int kbpf_cmd_link_create(const union bpf_attr *attr);
+int kbpf_cmd_link_update(const union bpf_attr *attr);
+int kbpf_cmd_link_detach(const union bpf_attr *attr);
+int kbpf_cmd_link_get_fd_by_id(const union bpf_attr *attr);
+int kbpf_cmd_link_get_next_id(const union bpf_attr *attr,
+			      union bpf_attr __user *uattr);
+int kbpf_cmd_raw_tracepoint_open(const union bpf_attr *attr);
+
+/*
+ * The attach points: return a link fd (which owns the caller's program
+ * reference) or -errno (the caller still owns it).
+ */
+int kbpf_kprobe_multi_attach(const union bpf_attr *attr, struct kbpf_prog *prog);
+int kbpf_kprobe_event_attach(const char *name, u64 cookie, u32 flags,
+			     struct kbpf_prog *prog);
+int kbpf_raw_tp_attach(const char __user *uname, struct kbpf_prog *prog);
+int kbpf_perf_tp_attach(const char *name, u32 id, u64 cookie,
+			struct kbpf_prog *prog);
+int kbpf_perf_tp_init(void);
+void kbpf_perf_tp_exit(void);
+int kbpf_nf_attach(const union bpf_attr *attr, struct kbpf_prog *prog);
+
+/* kmod/exec_mem.c: a kernel symbol's address, 0 if unknown. */
+unsigned long kbpf_ksym_addr(const char *name);
 
 #endif /* _KBPF_INTERNAL_H */

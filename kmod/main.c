@@ -49,13 +49,18 @@ static int __init kbpf_init(void)
 	if (kbpf_exec_mem_init())
 		pr_warn("no JIT: programs will be interpreted\n");
 
-	err = misc_register(&kbpf_miscdev);
+	err = kbpf_links_init();
 	if (err)
 		goto err_objects;
+	err = misc_register(&kbpf_miscdev);
+	if (err)
+		goto err_links;
 
 	pr_info("loaded, %s ready\n", KBPF_DEVICE_PATH);
 	return 0;
 
+err_links:
+	kbpf_links_exit();
 err_objects:
 	kbpf_objects_exit();
 	return err;
@@ -64,6 +69,8 @@ err_objects:
 static void __exit kbpf_exit(void)
 {
 	misc_deregister(&kbpf_miscdev);
+	/* No link is left (each holds an fd); free what links share. */
+	kbpf_links_exit();
 	/* No fd is open (each pins us); wait for deferred frees and RCU. */
 	kbpf_objects_exit();
 	pr_info("unloaded\n");
