@@ -23,7 +23,8 @@ SHELL := /bin/bash
 # Debian packages needed to build and test. Checked with dpkg, installed only
 # when missing (apt-get update runs only if something must be installed).
 DEPS_PKGS := linux-image-amd64 linux-headers-amd64 qemu-system-x86 \
-	     busybox-static cpio gcc make libc6-dev linux-libc-dev kmod libbpf-dev
+	     busybox-static cpio gcc make libc6-dev linux-libc-dev kmod libbpf-dev \
+	     clang libclang-rt-14-dev
 
 # Kernel version: always from the newest installed linux-headers-*-amd64 (never
 # `uname -r`: the host may run another kernel). Lazily evaluated (`=`) so that a
@@ -124,6 +125,13 @@ shim: deps
 .PHONY: corpus
 corpus:
 	@$(MAKE) --no-print-directory -f selftests/corpus/corpus.mk corpus
+
+# Native fuzzing (selftests/unit/fuzz.mk): the verifier on arbitrary bytes,
+# accepted programs under a checked interpreter and against the JIT.
+# FUZZ_TIME seconds (default 60); findings in build/fuzz/crashes/.
+.PHONY: fuzz
+fuzz: deps
+	@$(MAKE) --no-print-directory -f selftests/unit/fuzz.mk fuzz FUZZ_TIME=$(or $(FUZZ_TIME),60)
 
 # Benchmarks (selftests/bench/): native runner, then one VM boot; figures only.
 .PHONY: bench

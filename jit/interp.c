@@ -58,6 +58,20 @@ static u64 kbpf_atomic(const struct bpf_insn *insn, void *ptr, u64 src, u64 r0,
 	return old;
 }
 
+/*
+ * A checked build (userspace fuzzing only: -DKBPF_INTERP_CHECKED) asks
+ * kbpf_interp_check() about every load and store before it happens, so a
+ * verifier bug that lets a program stray shows up as a report, not as
+ * silent corruption.
+ */
+#ifdef KBPF_INTERP_CHECKED
+void kbpf_interp_check(const void *stack, const void *p, u32 size, bool write);
+#define KBPF_CHECK_ACCESS(stack, p, size, write) kbpf_interp_check(stack, p, size, write)
+#define kbpf_interp_run kbpf_interp_run_checked
+#else
+#define KBPF_CHECK_ACCESS(stack, p, size, write) do { } while (0)
+#endif
+
 static u64 kbpf_load(const void *p, u32 size)
 {
 	switch (size) {
@@ -184,16 +198,20 @@ u64 kbpf_interp_run(const struct bpf_insn *insns, const kbpf_helper_fn *helpers,
 			reg[BPF_REG_0] = src;
 			break;
 		case BPF_LDX:
+			KBPF_CHECK_ACCESS(stack, (const void *)(uintptr_t)(reg[insn->src_reg] + insn->off),
+					  size, false);
 			*dst = kbpf_load((const void *)(uintptr_t)(reg[insn->src_reg] + insn->off),
 					 size);
 			break;
 		case BPF_ST:
+			KBPF_CHECK_ACCESS(stack, (void *)(uintptr_t)(*dst + insn->off), size, true);
 			kbpf_store((void *)(uintptr_t)(*dst + insn->off), size, (u64)(s64)insn->imm);
 			break;
 		case BPF_STX: {
 			void *p = (void *)(uintptr_t)(*dst + insn->off);
 			u64 fetch = 0, old;
 
+			KBPF_CHECK_ACCESS(stack, p, size, true);
 			if (BPF_MODE(code) != BPF_ATOMIC) {
 				kbpf_store(p, size, reg[insn->src_reg]);
 				break;

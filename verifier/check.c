@@ -861,6 +861,7 @@ static int kbpf_walk(struct kbpf_venv *env)
 			if (seen)
 				return 1;	/* covered by a verified state */
 		}
+		env->aux[idx].walked = true;
 		if (++env->insn_processed > KBPF_VERIFY_BUDGET) {
 			kbpf_vlog(env, "BPF program is too large. Processed %u insn\n",
 				  env->insn_processed - 1);

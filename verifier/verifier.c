@@ -21,6 +21,18 @@ static void kbpf_fixups(struct kbpf_venv *env)
 		struct bpf_insn *insn = &env->insns[i];
 		u64 addr = (u64)(uintptr_t)env->aux[i].map;
 
+		/*
+		 * Code no verified path runs was never checked (a call there
+		 * may name any helper id): like Linux, make it "goto pc-1",
+		 * which the backends can always translate and never reach.
+		 */
+		if (!env->aux[i].walked &&
+		    !(env->aux[i].ld_imm64_tail && env->aux[i - 1].walked)) {
+			*insn = (struct bpf_insn){ .code = BPF_JMP | BPF_JA, .off = -1 };
+			env->aux[i].map = NULL;
+			continue;
+		}
+
 		if (insn->code == (BPF_JMP | BPF_CALL) && !insn->src_reg &&
 		    insn->imm == BPF_FUNC_tail_call) {
 			insn->code = KBPF_INSN_TAIL_CALL;

@@ -83,7 +83,8 @@ struct kbpf_checkpoint {
 struct kbpf_insn_aux {
 	const struct kbpf_map_desc *map;	/* ld_imm64 map fd / value target */
 	u64 value_addr;				/* ld_imm64 map value: the address */
-	bool seen;				/* reached by the walk */
+	bool seen;				/* reachable in the CFG */
+	bool walked;				/* some verified path runs it */
 	bool ld_imm64_tail;			/* second half of an ld_imm64 */
 	u16 subprog;				/* function it belongs to */
 	u16 live_in;				/* R0-R9 that may be read from here */

@@ -298,6 +298,9 @@ static const struct vcase cases[] = {
 	  DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND,
 	  DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND,
 	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	/* dead code is never checked: it must become harmless (goto pc-1) */
+	RUN("dead_code_bad_helper_id", 0, KI_MOV64_IMM(R0, 0), KI_JMP_IMM(BPF_JEQ, R0, 0, 1),
+	  KI_CALL(99999), KI_EXIT()),
 	RUN("ret_1", 1, KI_MOV64_IMM(R0, 1), KI_EXIT()),
 	RUN("known_branch_prunes_bad_arm", 7, KI_MOV64_IMM(R1, 3),
 	  KI_JMP_IMM(BPF_JEQ, R1, 3, 1), KI_MOV64_REG(R0, R2), KI_MOV64_IMM(R0, 7), KI_EXIT()),
@@ -475,6 +478,18 @@ static int test_proto_table(void)
 	return 0;
 }
 
+/* The dead call is replaced before any backend sees it. */
+static int test_dead_code_sanitised(void)
+{
+	struct bpf_insn prog[] = { KI_MOV64_IMM(R0, 0), KI_JMP_IMM(BPF_JEQ, R0, 0, 1),
+				   KI_CALL(99999), KI_EXIT() };
+
+	KT_EXPECT(!kt_verify(prog, ARRAY_SIZE(prog), NULL, 0), "rejected");
+	KT_EXPECT(prog[2].code == (BPF_JMP | BPF_JA) && prog[2].off == -1,
+		  "dead call left as %#x", prog[2].code);
+	return 0;
+}
+
 static void all(void)
 {
 	char name[128];
@@ -488,6 +503,7 @@ static void all(void)
 		kt_run_arg(name, run_case, &cases[i]);
 	}
 	kt_run("verifier/map_fd_rewritten", test_map_fd_rewritten);
+	kt_run("verifier/dead_code_sanitised", test_dead_code_sanitised);
 	kt_run("verifier/log_truncated_enospc", test_log_truncated);
 	kt_run("verifier/perfmon_uninit_stack", test_perfmon_uninit_stack);
 	kt_run("verifier/proto_table", test_proto_table);

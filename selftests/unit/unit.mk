@@ -4,6 +4,7 @@
 #   make -f selftests/unit/unit.mk lib       build/unit/libkbpfcore.a only
 UNIT_OUT	?= build/unit
 UNIT_CC		?= gcc
+FUZZ_RUNS	?= 20000
 UNIT_CFLAGS	:= -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 		   -fsanitize=address,undefined -fno-sanitize-recover=all \
 		   -fno-omit-frame-pointer -Iinclude -Iuapi
@@ -11,7 +12,7 @@ CORE_SRCS	:= $(wildcard verifier/*.c) $(wildcard jit/*.c) helpers/protos.c
 CORE_OBJS	:= $(patsubst %.c,$(UNIT_OUT)/core/%.o,$(CORE_SRCS))
 UNIT_TESTS	:= $(patsubst selftests/unit/%.c,%,$(wildcard selftests/unit/test_*.c))
 # Everything else in selftests/unit/ is shared by the test binaries.
-UNIT_COMMON	:= $(filter-out selftests/unit/test_%.c,$(wildcard selftests/unit/*.c))
+UNIT_COMMON	:= $(filter-out selftests/unit/test_%.c selftests/unit/fuzz_%.c,$(wildcard selftests/unit/*.c))
 UNIT_BINS	:= $(addprefix $(UNIT_OUT)/,$(UNIT_TESTS))
 
 .PHONY: unit lib
@@ -30,6 +31,8 @@ $(UNIT_OUT)/%: selftests/unit/%.c $(UNIT_COMMON) $(wildcard selftests/unit/*.h) 
 
 # Each binary prints PASS:/FAIL: lines; a binary that crashes counts as a failure.
 unit: $(UNIT_BINS)
+	@$(MAKE) --no-print-directory -f selftests/unit/fuzz.mk fuzz-smoke FUZZ_RUNS=$(FUZZ_RUNS) \
+		|| echo "FAIL: fuzz/build (the fuzz target did not build)"
 	@for t in $(UNIT_BINS); do \
 		echo "== $$t"; \
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
