@@ -27,7 +27,10 @@ static const struct kbpf_helper_proto kbpf_protos[KBPF_FUNC_MAX] = {
 	/* time, randomness, where we run: no arguments, an integer back */
 	[BPF_FUNC_ktime_get_ns] = { .name = "ktime_get_ns", .ret = KBPF_RET_INTEGER },
 	[BPF_FUNC_ktime_get_boot_ns] = { .name = "ktime_get_boot_ns", .ret = KBPF_RET_INTEGER },
-	[BPF_FUNC_ktime_get_coarse_ns] = { .name = "ktime_get_coarse_ns", .ret = KBPF_RET_INTEGER },
+	/* not from tracing programs, which may run in NMI (as Linux) */
+	[BPF_FUNC_ktime_get_coarse_ns] = { .name = "ktime_get_coarse_ns", .ret = KBPF_RET_INTEGER,
+					   .types = ~(KBPF_TYPES_TRACING |
+						      KBPF_TYPE_BIT(BPF_PROG_TYPE_PERF_EVENT)) },
 	[BPF_FUNC_jiffies64] = { .name = "jiffies64", .ret = KBPF_RET_INTEGER },
 	[BPF_FUNC_get_prandom_u32] = { .name = "get_prandom_u32", .ret = KBPF_RET_INTEGER },
 	[BPF_FUNC_get_smp_processor_id] = { .name = "get_smp_processor_id",

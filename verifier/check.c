@@ -123,6 +123,10 @@ static int kbpf_check_alu(struct kbpf_venv *env, const struct bpf_insn *insn)
 
 	if (op == BPF_MOV) {
 		if (is64) {
+			/* a scalar copy shares an id: what a branch learns of one, it learns of both */
+			if (src != &srcv && src->type == KBPF_SCALAR && !src->id &&
+			    !kbpf_reg_is_const(src))
+				src->id = ++env->id_gen;
 			*dst = *src;
 			return 0;
 		}
@@ -144,6 +148,8 @@ static int kbpf_check_alu(struct kbpf_venv *env, const struct bpf_insn *insn)
 		if (kbpf_is_ptr(dst))
 			kbpf_mark_unknown(dst);	/* the pointer's value leaks as a number */
 		kbpf_scalar_unary(dst, op, is64, BPF_SRC(insn->code) == BPF_TO_BE, insn->imm);
+		if (!(op == BPF_END && BPF_SRC(insn->code) == BPF_TO_LE && insn->imm == 64))
+			dst->id = 0;
 		return 0;
 	}
 	if (kbpf_is_ptr(dst) || kbpf_is_ptr(src)) {
@@ -181,6 +187,7 @@ static int kbpf_check_alu(struct kbpf_venv *env, const struct bpf_insn *insn)
 		return kbpf_ptr_arith(env, BPF_ADD, dst, &srcv, insn->dst_reg);
 	}
 	kbpf_scalar_alu(dst, src, op, is64);
+	dst->id = 0;	/* a new value: no longer a copy of anything */
 	return 0;
 }
 
@@ -544,6 +551,25 @@ static int kbpf_check_call(struct kbpf_venv *env, u32 idx, const struct bpf_insn
 	return 0;
 }
 
+/* Every scalar sharing reg's id takes reg's (refined) value. */
+static void kbpf_sync_equal_scalars(struct kbpf_state *st, const struct kbpf_reg *reg)
+{
+	u32 i, f;
+
+	if (reg->type != KBPF_SCALAR || !reg->id)
+		return;
+	for (f = 0; f <= st->curframe; f++)
+	for (i = 0; i < MAX_BPF_REG + KBPF_STACK_SLOTS; i++) {
+		struct kbpf_frame *fr = st->frame[f];
+		struct kbpf_reg *r = i < MAX_BPF_REG ? &fr->regs[i] :
+				     &fr->spill[i - MAX_BPF_REG];
+
+		if (r != reg && r->type == KBPF_SCALAR && r->id == reg->id &&
+		    (i < MAX_BPF_REG || fr->stack_type[(i - MAX_BPF_REG) * 8] == KBPF_STACK_SPILL))
+			*r = *reg;
+	}
+}
+
 /*
  * "pkt <op> pkt_end": which arm knows pkt <= pkt_end (1 taken, 0 fall
  * through, -1 neither). pkt_left: the packet pointer is the left operand.
@@ -703,6 +729,13 @@ static int kbpf_check_cond_jmp(struct kbpf_venv *env, const struct bpf_insn *ins
 		if (BPF_SRC(insn->code) == BPF_X) {
 			oregs[insn->src_reg] = t_src;
 			*src = f_src;
+		}
+		/* copies of a refined register learn the same */
+		kbpf_sync_equal_scalars(other, &oregs[insn->dst_reg]);
+		kbpf_sync_equal_scalars(st, dst);
+		if (BPF_SRC(insn->code) == BPF_X) {
+			kbpf_sync_equal_scalars(other, &oregs[insn->src_reg]);
+			kbpf_sync_equal_scalars(st, src);
 		}
 		if (!t_ok) {
 			/* only the fall-through arm is feasible */

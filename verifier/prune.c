@@ -102,7 +102,9 @@ static bool kbpf_regsafe(const struct kbpf_reg *old, const struct kbpf_reg *cur,
 		return false;
 	switch (old->type) {
 	case KBPF_SCALAR:
-		return kbpf_range_within(old, cur);
+		/* copies in old must be copies in cur: branches refine them together */
+		return kbpf_range_within(old, cur) &&
+		       (!old->id || kbpf_check_ids(idmap, old->id, cur->id));
 	case KBPF_PTR_TO_CTX:
 		return old->off == cur->off;
 	case KBPF_PTR_TO_STACK:

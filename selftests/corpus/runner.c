@@ -421,11 +421,12 @@ static void eval_case(struct bpf_test *t, struct result *r)
 	} else {
 		len = prog_length(t->insns);
 	}
-	if (prog_type != BPF_PROG_TYPE_SOCKET_FILTER) {
+	if (prog_type != BPF_PROG_TYPE_SOCKET_FILTER && prog_type != BPF_PROG_TYPE_KPROBE &&
+	    prog_type != BPF_PROG_TYPE_TRACEPOINT && prog_type != BPF_PROG_TYPE_RAW_TRACEPOINT) {
 		static char why[128];
 
 		/* one static buffer per type name is enough: classified below by string */
-		snprintf(why, sizeof(why), "prog_type %s (kbpf loads socket filters only)",
+		snprintf(why, sizeof(why), "prog_type %s (no kbpf context rules yet)",
 			 prog_type_name(prog_type));
 		r->notrun = strdup(why);
 		goto notrun;
@@ -461,7 +462,8 @@ static void eval_case(struct bpf_test *t, struct result *r)
 		last_line(logbuf, r->reason, sizeof(r->reason));
 	if (!err && kernel_accepts) {
 		r->cls = C_AGREE_ACCEPT;
-		run_case(t, r, work, len, subs, sub_cnt);
+		if (prog_type == BPF_PROG_TYPE_SOCKET_FILTER)	/* the runner's ctx */
+			run_case(t, r, work, len, subs, sub_cnt);
 	} else if (err && !kernel_accepts) {
 		r->cls = C_AGREE_REJECT;
 	} else if (err) {
