@@ -143,14 +143,22 @@ const struct kbpf_helper_proto *kbpf_helper_proto(u32 func_id, u32 prog_type)
 	return p;
 }
 
+/*
+ * The generic map helpers (lookup, update, delete) work on these types;
+ * every other type is reached only through the helpers that name it (as
+ * Linux's check_map_func_compatibility()).
+ */
 bool kbpf_map_type_restricted(u32 map_type)
 {
 	switch (map_type) {
-	case BPF_MAP_TYPE_PROG_ARRAY:
-	case BPF_MAP_TYPE_QUEUE:
-	case BPF_MAP_TYPE_STACK:
-	case BPF_MAP_TYPE_BLOOM_FILTER:
-		return true;
+	case BPF_MAP_TYPE_HASH:
+	case BPF_MAP_TYPE_ARRAY:
+	case BPF_MAP_TYPE_PERCPU_HASH:
+	case BPF_MAP_TYPE_PERCPU_ARRAY:
+	case BPF_MAP_TYPE_LRU_HASH:
+	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+	case BPF_MAP_TYPE_LPM_TRIE:
+		return false;
 	}
-	return false;
+	return true;
 }

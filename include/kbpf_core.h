@@ -213,6 +213,22 @@ struct kbpf_skb_ctx {
 	const u8 *net;		/* network header: LD_ABS offset 0, SKF_NET_OFF base */
 	u32 mac_len;		/* bytes from mac to net */
 	u32 net_len;		/* bytes from net to the end of the packet */
+	/*
+	 * Direct packet access (TC programs): loads of __sk_buff's u32 data,
+	 * data_end and data_meta are rewritten by the verifier into 8-byte
+	 * loads of these.
+	 */
+	u64 data;
+	u64 data_end;
+	u64 data_meta;
+};
+
+/* The context of XDP programs: the uapi struct, then the real pointers. */
+struct kbpf_xdp_ctx {
+	struct xdp_md md;	/* first: the program's ctx points here */
+	u64 data;		/* xdp_md.data/data_end/data_meta loads read these */
+	u64 data_end;
+	u64 data_meta;
 };
 
 /* kbpf_ld_pkt() result when the bytes are not in the packet. */

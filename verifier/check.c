@@ -208,10 +208,11 @@ static int kbpf_check_load_store(struct kbpf_venv *env, const struct bpf_insn *i
 					     NULL, &loaded);
 		if (err)
 			return err;
-		/* Sub-register loads are zero-extended scalars. */
-		if (size < 8 && kbpf_is_ptr(&loaded))
+		/* Sub-register loads are zero-extended scalars (ctx pointer fields aside). */
+		if (size < 8 && kbpf_is_ptr(&loaded) &&
+		    regs[insn->src_reg].type != KBPF_PTR_TO_CTX)
 			kbpf_mark_unknown(&loaded);
-		if (size < 8) {
+		if (size < 8 && !kbpf_is_ptr(&loaded)) {
 			loaded.var_off = kbpf_tnum_cast(loaded.var_off, (u8)size);
 			loaded.smin = loaded.umin = 0;
 			loaded.smax = loaded.umax = ~0ull >> (64 - 8 * size);
@@ -775,7 +776,10 @@ static int kbpf_check_ld_abs(struct kbpf_venv *env, const struct bpf_insn *insn)
 	u32 i;
 	int err;
 
-	if (env->attr->prog_type != BPF_PROG_TYPE_SOCKET_FILTER) {
+	/* the program types whose ctx is a kbpf_skb_ctx (Linux: may_access_skb) */
+	if (env->attr->prog_type != BPF_PROG_TYPE_SOCKET_FILTER &&
+	    env->attr->prog_type != BPF_PROG_TYPE_SCHED_CLS &&
+	    env->attr->prog_type != BPF_PROG_TYPE_SCHED_ACT) {
 		kbpf_vlog(env, "BPF_LD_[ABS|IND] instructions not allowed for this program type\n");
 		return -EINVAL;
 	}

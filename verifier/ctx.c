@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Per-program-type context rules. kbpf hands programs a real context struct
- * (for socket filters, a struct __sk_buff that kbpf fills itself), so no
- * access needs rewriting: the verifier only has to allow the fields kbpf
- * fills, with sizes that stay inside one field.
+ * (for socket filters, a struct __sk_buff that kbpf fills itself), so most
+ * accesses need no rewriting: the verifier only has to allow the fields kbpf
+ * fills, with sizes that stay inside one field. The exception is the u32
+ * packet pointer fields of xdp_md and __sk_buff, whose loads are rewritten
+ * into 8-byte loads of the real pointers that follow the uapi struct.
  */
 #include "verifier.h"
 #include "kbpf.h"
@@ -52,12 +54,13 @@ static int kbpf_check_fields(struct kbpf_venv *env, const struct kbpf_ctx_field 
 			continue;
 		if (write && !f[i].writable)
 			break;
-		/* Inside cb[] any aligned access works; elsewhere stay in one u32. */
+		/* aligned, inside one field (cb[] is one 20-byte field) */
 		if (off % size)
 			break;
-		if (f[i].size <= 4 || f[i].writable)
-			return 0;
-		break;
+		/* writes of a u32/u64 field are whole-field, as Linux */
+		if (write && f[i].size <= 8 && size != f[i].size)
+			break;
+		return 0;
 	}
 	kbpf_vlog(env, "invalid bpf_context access off=%d size=%u\n", off, size);
 	return -EACCES;
@@ -112,8 +115,97 @@ static int kbpf_check_nf_ctx(struct kbpf_venv *env, s32 off, u32 size, bool writ
 				 write);
 }
 
+/*
+ * Direct packet access through u32 context fields (XDP's xdp_md, TC's
+ * __sk_buff): Linux rewrites these loads into loads of the real pointers;
+ * so does kbpf, into the u64 fields that follow the uapi struct in
+ * kbpf_xdp_ctx / kbpf_skb_ctx. 4-byte loads only.
+ */
+struct kbpf_ptr_field {
+	u32 off;	/* in the uapi struct */
+	u8 type;	/* what the load yields */
+	u32 real_off;	/* the u64 the load is rewritten to */
+};
+
+static const struct kbpf_ptr_field kbpf_xdp_ptrs[] = {
+	{ offsetof(struct xdp_md, data), KBPF_PTR_TO_PACKET, offsetof(struct kbpf_xdp_ctx, data) },
+	{ offsetof(struct xdp_md, data_end), KBPF_PTR_TO_PACKET_END,
+	  offsetof(struct kbpf_xdp_ctx, data_end) },
+};
+
+static const struct kbpf_ptr_field kbpf_tc_ptrs[] = {
+	{ offsetof(struct __sk_buff, data), KBPF_PTR_TO_PACKET, offsetof(struct kbpf_skb_ctx, data) },
+	{ offsetof(struct __sk_buff, data_end), KBPF_PTR_TO_PACKET_END,
+	  offsetof(struct kbpf_skb_ctx, data_end) },
+};
+
+static int kbpf_check_ptr_fields(struct kbpf_venv *env, const struct kbpf_ptr_field *p, u32 n,
+				 s32 off, u32 size, bool write, u8 *loaded_type, s32 *rewrite_off,
+				 bool *matched)
+{
+	u32 i;
+
+	*matched = false;
+	for (i = 0; i < n; i++) {
+		if (off < (s32)p[i].off || off >= (s32)p[i].off + 4)
+			continue;
+		*matched = true;
+		if (write || size != 4 || off != (s32)p[i].off) {
+			kbpf_vlog(env, "invalid bpf_context access off=%d size=%u\n", off, size);
+			return -EACCES;
+		}
+		*loaded_type = p[i].type;
+		*rewrite_off = (s32)p[i].real_off;
+		return 0;
+	}
+	return 0;
+}
+
+/* xdp_md numbers: 4-byte reads only (Linux's __is_valid_xdp_access). */
+#define XDP_FIELD(f) { offsetof(struct xdp_md, f), 4, false }
+static const struct kbpf_ctx_field kbpf_xdp_fields[] = {
+	XDP_FIELD(ingress_ifindex),
+	XDP_FIELD(rx_queue_index),
+	XDP_FIELD(egress_ifindex),
+};
+
+/*
+ * __sk_buff for TC (tc_cls_act_is_valid_access): the socket filter's
+ * fields plus tc_classid and tstamp, and writes to mark, tc_index,
+ * priority, tc_classid, cb[], tstamp and queue_mapping.
+ */
+static const struct kbpf_ctx_field kbpf_tc_fields[] = {
+	SKB_FIELD(len, false),
+	SKB_FIELD(pkt_type, false),
+	SKB_FIELD(mark, true),
+	SKB_FIELD(queue_mapping, true),
+	SKB_FIELD(protocol, false),
+	SKB_FIELD(vlan_present, false),
+	SKB_FIELD(vlan_tci, false),
+	SKB_FIELD(vlan_proto, false),
+	SKB_FIELD(priority, true),
+	SKB_FIELD(ingress_ifindex, false),
+	SKB_FIELD(ifindex, false),
+	SKB_FIELD(tc_index, true),
+	SKB_FIELD(cb, true),
+	SKB_FIELD(hash, false),
+	SKB_FIELD(tc_classid, true),
+	SKB_FIELD(napi_id, false),
+	SKB_FIELD(tstamp, true),
+	SKB_FIELD(wire_len, false),
+	SKB_FIELD(gso_segs, false),
+	SKB_FIELD(gso_size, false),
+	SKB_FIELD(hwtstamp, false),
+};
+
 bool kbpf_pkt_writable(u32 prog_type)
 {
+	switch (prog_type) {
+	case BPF_PROG_TYPE_XDP:
+	case BPF_PROG_TYPE_SCHED_CLS:
+	case BPF_PROG_TYPE_SCHED_ACT:
+		return true;
+	}
 	return false;	/* netfilter programs only read packets */
 }
 
@@ -129,10 +221,29 @@ bool kbpf_return_range(u32 prog_type, s64 *lo, s64 *hi)
 }
 
 int kbpf_check_ctx_access(struct kbpf_venv *env, u32 prog_type, s32 off, u32 size,
-			  bool write, u8 *loaded_type)
+			  bool write, u8 *loaded_type, s32 *rewrite_off)
 {
+	bool matched;
+	int err;
+
 	*loaded_type = KBPF_SCALAR;
+	*rewrite_off = -1;
 	switch (prog_type) {
+	case BPF_PROG_TYPE_XDP:
+		err = kbpf_check_ptr_fields(env, kbpf_xdp_ptrs, ARRAY_SIZE(kbpf_xdp_ptrs), off, size,
+					    write, loaded_type, rewrite_off, &matched);
+		if (matched)
+			return err;
+		return kbpf_check_fields(env, kbpf_xdp_fields, ARRAY_SIZE(kbpf_xdp_fields),
+					 off, size, write);
+	case BPF_PROG_TYPE_SCHED_CLS:
+	case BPF_PROG_TYPE_SCHED_ACT:
+		err = kbpf_check_ptr_fields(env, kbpf_tc_ptrs, ARRAY_SIZE(kbpf_tc_ptrs), off, size,
+					    write, loaded_type, rewrite_off, &matched);
+		if (matched)
+			return err;
+		return kbpf_check_fields(env, kbpf_tc_fields, ARRAY_SIZE(kbpf_tc_fields),
+					 off, size, write);
 	case KBPF_PROG_TYPE_NETFILTER:
 		return kbpf_check_nf_ctx(env, off, size, write, loaded_type);
 	case BPF_PROG_TYPE_SOCKET_FILTER:

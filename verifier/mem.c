@@ -144,7 +144,16 @@ int kbpf_check_mem(struct kbpf_venv *env, u32 regno, s32 off, u32 size, bool wri
 		   const struct kbpf_reg *value, struct kbpf_reg *loaded)
 {
 	const struct kbpf_reg *reg = &kbpf_cur_regs(env)[regno];
+	struct kbpf_insn_aux *aux = &env->aux[env->cur->insn_idx];
 	s64 o = (s64)reg->off + off;
+
+	/* an instruction whose ctx load gets rewritten must only ever load ctx */
+	if (!aux->mem_base)
+		aux->mem_base = reg->type + 1;
+	if (aux->mem_base != reg->type + 1 && (aux->ctx_rewrite || reg->type == KBPF_PTR_TO_CTX)) {
+		kbpf_vlog(env, "same insn cannot be used with different pointers\n");
+		return -EINVAL;
+	}
 
 	switch (reg->type) {
 	case KBPF_PTR_TO_STACK:
@@ -173,6 +182,7 @@ int kbpf_check_mem(struct kbpf_venv *env, u32 regno, s32 off, u32 size, bool wri
 		}
 		break;
 	case KBPF_PTR_TO_CTX: {
+		s32 rewrite;
 		u8 type;
 
 		if (reg->off) {
@@ -180,8 +190,19 @@ int kbpf_check_mem(struct kbpf_venv *env, u32 regno, s32 off, u32 size, bool wri
 				  regno, reg->off);
 			return -EACCES;
 		}
-		if (kbpf_check_ctx_access(env, env->attr->prog_type, off, size, write, &type))
+		if (kbpf_check_ctx_access(env, env->attr->prog_type, off, size, write, &type,
+					  &rewrite))
 			return -EACCES;
+		if (rewrite >= 0) {
+			/* one instruction, one rewrite: every path must agree */
+			struct kbpf_insn_aux *aux = &env->aux[env->cur->insn_idx];
+
+			if (aux->ctx_rewrite && aux->ctx_rewrite != rewrite + 1) {
+				kbpf_vlog(env, "same insn cannot be used with different pointers\n");
+				return -EINVAL;
+			}
+			aux->ctx_rewrite = rewrite + 1;
+		}
 		if (type != KBPF_SCALAR && loaded) {
 			/* a packet pointer: fresh, nothing verified yet */
 			memset(loaded, 0, sizeof(*loaded));

@@ -33,6 +33,12 @@ static void kbpf_fixups(struct kbpf_venv *env)
 			continue;
 		}
 
+		if (env->aux[i].ctx_rewrite) {
+			/* a u32 packet pointer field: load the real pointer */
+			insn->code = BPF_LDX | BPF_DW | BPF_MEM;
+			insn->off = (s16)(env->aux[i].ctx_rewrite - 1);
+			continue;
+		}
 		if (insn->code == (BPF_JMP | BPF_CALL) && !insn->src_reg &&
 		    insn->imm == BPF_FUNC_tail_call) {
 			insn->code = KBPF_INSN_TAIL_CALL;

@@ -90,6 +90,8 @@ struct kbpf_insn_aux {
 	u16 live_in;				/* R0-R9 that may be read from here */
 	bool prune_point;			/* keep states here */
 	const struct kbpf_map_desc *call_map;	/* helper call: its map arg */
+	s32 ctx_rewrite;			/* ctx pointer field load: new off + 1 */
+	u8 mem_base;				/* load/store: base type seen first */
 	bool call_map_mixed;			/* ... differs between paths */
 };
 
@@ -148,7 +150,7 @@ void kbpf_note_stack_depth(struct kbpf_venv *env, u32 frameno, s32 off);
 int kbpf_check_cfg(struct kbpf_venv *env);
 /* ctx.c: may the program access [off, off + size) of its context? */
 int kbpf_check_ctx_access(struct kbpf_venv *env, u32 prog_type, s32 off, u32 size,
-			  bool write, u8 *loaded_type);
+			  bool write, u8 *loaded_type, s32 *rewrite_off);
 /* ctx.c: may programs of this type write packet data? */
 bool kbpf_pkt_writable(u32 prog_type);
 /* ctx.c: the values R0 may hold at exit, or false if any value is fine. */

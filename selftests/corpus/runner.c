@@ -422,7 +422,9 @@ static void eval_case(struct bpf_test *t, struct result *r)
 		len = prog_length(t->insns);
 	}
 	if (prog_type != BPF_PROG_TYPE_SOCKET_FILTER && prog_type != BPF_PROG_TYPE_KPROBE &&
-	    prog_type != BPF_PROG_TYPE_TRACEPOINT && prog_type != BPF_PROG_TYPE_RAW_TRACEPOINT) {
+	    prog_type != BPF_PROG_TYPE_TRACEPOINT && prog_type != BPF_PROG_TYPE_RAW_TRACEPOINT &&
+	    prog_type != BPF_PROG_TYPE_XDP && prog_type != BPF_PROG_TYPE_SCHED_CLS &&
+	    prog_type != BPF_PROG_TYPE_SCHED_ACT) {
 		static char why[128];
 
 		/* one static buffer per type name is enough: classified below by string */
