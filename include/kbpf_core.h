@@ -156,6 +156,7 @@ struct kbpf_verify_attr {
 	bool bpf_capable;		/* CAP_BPF or CAP_SYS_ADMIN */
 	bool perfmon_capable;		/* may read uninitialised stack */
 	bool gpl_compatible;		/* license allows gpl_only helpers */
+	u32 budget;			/* instructions to process; 0: KBPF_VERIFY_BUDGET */
 	u32 log_level;			/* 0: no log */
 	char *log_buf;			/* kernel-side buffer, log_size bytes */
 	u32 log_size;

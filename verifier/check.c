@@ -899,7 +899,7 @@ static int kbpf_walk(struct kbpf_venv *env)
 				return 1;	/* covered by a verified state */
 		}
 		env->aux[idx].walked = true;
-		if (++env->insn_processed > KBPF_VERIFY_BUDGET) {
+		if (++env->insn_processed > (env->attr->budget ?: KBPF_VERIFY_BUDGET)) {
 			kbpf_vlog(env, "BPF program is too large. Processed %u insn\n",
 				  env->insn_processed - 1);
 			return -E2BIG;

@@ -193,21 +193,37 @@ static bool kbpf_states_equal(const struct kbpf_venv *env, const struct kbpf_sta
 int kbpf_is_state_visited(struct kbpf_venv *env, u32 idx)
 {
 	struct kbpf_state *cur = env->cur;
-	struct kbpf_checkpoint *cp;
+	struct kbpf_checkpoint *cp, **link;
 
-	for (cp = env->explored[idx]; cp; cp = cp->next) {
+	for (link = &env->explored[idx]; (cp = *link);) {
 		if (cp->branches) {
 			/* an ancestor still being walked: a loop */
 			if (kbpf_states_equal(env, cp->st, cur, idx, true)) {
 				kbpf_vlog(env, "infinite loop detected at insn %u\n", idx);
 				return -EINVAL;
 			}
+			link = &cp->next;
 			continue;
 		}
 		if (kbpf_states_equal(env, cp->st, cur, idx, false)) {
+			cp->hit++;
 			env->states_pruned++;
 			return 1;
 		}
+		/*
+		 * A finished state that keeps failing to match only costs time
+		 * (loops leave one per iteration): drop it, as Linux does. No
+		 * live path has it as an ancestor, so nothing points to it.
+		 */
+		if (++cp->miss > cp->hit * 3 + 3) {
+			*link = cp->next;
+			env->explored_cnt[idx]--;
+			env->states_kept--;
+			kbpf_state_free(cp->st);
+			kbpf_free(cp);
+			continue;
+		}
+		link = &cp->next;
 	}
 	if (env->states_kept >= KBPF_VERIFY_MAX_STATES ||
 	    env->explored_cnt[idx] >= KBPF_VERIFY_MAX_STATES_PER_INSN)
@@ -226,6 +242,8 @@ int kbpf_is_state_visited(struct kbpf_venv *env, u32 idx)
 	env->explored[idx] = cp;
 	env->explored_cnt[idx]++;
 	env->states_kept++;
+	env->states_total++;
+	env->states_peak = max(env->states_peak, env->states_kept);
 	cur->cp = cp;
 	return 0;
 }

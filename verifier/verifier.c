@@ -130,7 +130,7 @@ int kbpf_verify(struct kbpf_verify_attr *attr)
 	}
 	kbpf_vlog(env, "processed %u insns (limit %u) max_states_per_insn %u total_states %u peak_states %u mark_read 0\n",
 		  env->insn_processed, KBPF_VERIFY_BUDGET, kbpf_max_states_per_insn(env),
-		  env->states_kept, env->states_kept);
+		  env->states_total, env->states_peak);
 	if (!err) {
 		kbpf_fixups(env);
 		if (attr->subprogs)

@@ -75,6 +75,8 @@ struct kbpf_state {
 struct kbpf_checkpoint {
 	struct kbpf_state *st;
 	u32 branches;
+	u32 hit;			/* times it pruned a path */
+	u32 miss;			/* times it was compared in vain */
 	struct kbpf_checkpoint *parent;
 	struct kbpf_checkpoint *next;	/* same instruction */
 };
@@ -113,7 +115,9 @@ struct kbpf_venv {
 	/* pruning (prune.c) */
 	struct kbpf_checkpoint **explored;	/* per instruction */
 	u32 *explored_cnt;
-	u32 states_kept;
+	u32 states_kept;			/* now */
+	u32 states_total;			/* ever kept */
+	u32 states_peak;			/* most kept at once */
 	u32 states_pruned;
 	/* functions */
 	u32 subprog_cnt;

@@ -20,11 +20,14 @@
 
 static const u32 fuzz_types[] = {
 	BPF_PROG_TYPE_SOCKET_FILTER, KBPF_PROG_TYPE_NETFILTER, BPF_PROG_TYPE_KPROBE,
+	BPF_PROG_TYPE_XDP, BPF_PROG_TYPE_SCHED_CLS,
 };
+static bool pkt_writes_ok;
 
 static struct {
 	struct kbpf_skb_ctx skb;
 	struct kbpf_nf_ctx nf;
+	struct kbpf_xdp_ctx xdp;
 	u8 regs[KBPF_PT_REGS_SIZE];
 	u8 pkt[14 + PKT_LEN];
 } mem;
@@ -46,7 +49,7 @@ void kbpf_interp_check(const void *stack, const void *p, u32 size, bool write)
 
 	if (within(p, size, stack, KBPF_STACK_SIZE) || within(p, size, cur_ctx, cur_ctx_size))
 		return;
-	if (!write && within(p, size, mem.pkt, sizeof(mem.pkt)))
+	if ((!write || pkt_writes_ok) && within(p, size, mem.pkt, sizeof(mem.pkt)))
 		return;
 	for (i = 0; i < KT_MAX_FDS; i++) {
 		struct kt_map *m = kt_fds[i];
@@ -101,7 +104,15 @@ static const void *reset(u32 type)
 			memset(m->values, 0, (size_t)m->desc.max_entries *
 			       ((m->desc.value_size + 7) & ~7u));
 	}
+	pkt_writes_ok = type == BPF_PROG_TYPE_XDP || type == BPF_PROG_TYPE_SCHED_CLS;
 	switch (type) {
+	case BPF_PROG_TYPE_XDP:
+		mem.xdp.data = (u64)(uintptr_t)mem.pkt;
+		mem.xdp.data_end = mem.xdp.data + sizeof(mem.pkt);
+		mem.xdp.data_meta = mem.xdp.data;
+		cur_ctx = &mem.xdp;
+		cur_ctx_size = sizeof(mem.xdp);	/* rewritten loads read the pointers */
+		break;
 	case KBPF_PROG_TYPE_NETFILTER:
 		mem.nf.data = (u64)(uintptr_t)mem.pkt + 14;
 		mem.nf.data_end = mem.nf.data + PKT_LEN;
@@ -114,19 +125,21 @@ static const void *reset(u32 type)
 		cur_ctx_size = sizeof(mem.regs);
 		break;
 	default:
+		mem.skb.data = (u64)(uintptr_t)mem.pkt;
+		mem.skb.data_end = mem.skb.data + sizeof(mem.pkt);
 		mem.skb.skb.len = PKT_LEN;
 		mem.skb.mac = mem.pkt;
 		mem.skb.mac_len = 14;
 		mem.skb.net = mem.pkt + 14;
 		mem.skb.net_len = PKT_LEN;
 		cur_ctx = &mem.skb;
-		cur_ctx_size = sizeof(mem.skb.skb);
+		cur_ctx_size = sizeof(mem.skb);
 		break;
 	}
 	return cur_ctx;
 }
 
-static u8 snapshot[4][64];
+static u8 snapshot[5][64];
 
 static void take(void)
 {
@@ -138,6 +151,7 @@ static void take(void)
 
 		memcpy(snapshot[i], m->values, len < sizeof(snapshot[i]) ? len : sizeof(snapshot[i]));
 	}
+	memcpy(snapshot[4], mem.pkt, sizeof(snapshot[4]));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -145,7 +159,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct bpf_insn prog[FUZZ_MAX_INSNS];
 	static struct kbpf_subprog subs[KBPF_MAX_SUBPROGS];
-	u8 before[4][64];
+	u8 before[5][64];
 	struct kbpf_verify_attr va;
 	u32 n, type;
 	struct kt_jit j;
@@ -164,6 +178,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	va.insns = prog;
 	va.insn_cnt = n;
 	va.prog_type = type;
+	va.budget = 100000;	/* a tenth of the real budget: more inputs per second */
 	va.bpf_capable = true;
 	va.perfmon_capable = data[1] & 1;
 	va.gpl_compatible = true;
@@ -188,7 +203,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r_jit = j.fn(reset(type));
 	kt_jit_unload(&j);
 	take();
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		if (memcmp(before[i], snapshot[i], sizeof(snapshot[i])))
 			abort();
 	if (r_interp != r_jit) {
