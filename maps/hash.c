@@ -35,14 +35,14 @@
 /* Linux 6.1 stable: a per-CPU value must fit one percpu unit. */
 #define KBPF_HTAB_PCPU_VALUE_MAX	PCPU_MIN_UNIT_SIZE
 
-static u32 kbpf_htab_hash(const void *key, u32 key_len, u32 hashrnd)
+static __always_inline u32 kbpf_htab_hash(const void *key, u32 key_len, u32 hashrnd)
 {
 	if (likely(key_len % 4 == 0))
 		return jhash2(key, key_len / 4, hashrnd);
 	return jhash(key, key_len, hashrnd);
 }
 
-static struct kbpf_htab_bucket *kbpf_htab_bucket(const struct kbpf_htab *htab,
+static __always_inline struct kbpf_htab_bucket *kbpf_htab_bucket(const struct kbpf_htab *htab,
 						 u32 hash)
 {
 	return &htab->buckets[hash & (htab->n_buckets - 1)];
@@ -396,7 +396,7 @@ static struct kbpf_htab_elem *kbpf_htab_find_locked(struct kbpf_htab *htab,
 }
 
 /* Lockless, under RCU: restart if we ended in another bucket's chain. */
-static struct kbpf_htab_elem *kbpf_htab_find_rcu(struct kbpf_htab *htab,
+static __always_inline struct kbpf_htab_elem *kbpf_htab_find_rcu(struct kbpf_htab *htab,
 						 u32 hash, const void *key)
 {
 	struct kbpf_htab_bucket *b = kbpf_htab_bucket(htab, hash);
@@ -419,7 +419,7 @@ struct kbpf_htab_elem *kbpf_htab_lookup_elem(struct kbpf_htab *htab,
 						       htab->hashrnd), key);
 }
 
-static void *kbpf_htab_lookup(struct kbpf_map *map, const void *key)
+static __always_inline void *kbpf_htab_lookup(struct kbpf_map *map, const void *key)
 {
 	struct kbpf_htab *htab = kbpf_htab(map);
 	struct kbpf_htab_elem *l = kbpf_htab_lookup_elem(htab, key);
