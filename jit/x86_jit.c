@@ -697,18 +697,21 @@ static void kbpf_jit_ld_pkt(struct kbpf_jit_pass *p, u32 idx, const struct bpf_i
 		kbpf_x86_mov_ri(e, false, X86_RSI, insn->imm);
 	}
 	if (ind || insn->imm >= 0) {
-		/* fast path: 0 <= off && off + size <= net_len */
-		if (ind) {
-			kbpf_x86_alu_rr(e, X86_OP_TEST, false, X86_RSI, X86_RSI);
-			slow[n++] = kbpf_jit_jcc8(e, 0x8);	/* js */
-		}
+		/*
+		 * fast path: (u32)off <= net_len - size, unsigned, so a negative
+		 * offset (an SKF_* base) goes to the slow path too:
+		 *   mov r11d, [rbx+net_len]; sub r11d, size; jb slow
+		 *   cmp esi, r11d; ja slow; add rsi, [rbx+net]; load [rsi]
+		 */
 		kbpf_x86_load(e, 4, AUX, X86_RBX, offsetof(struct kbpf_skb_ctx, net_len));
-		kbpf_x86_alu_rr(e, X86_OP_SUB, true, AUX, X86_RSI);
-		kbpf_x86_alu_ri(e, X86_EXT_CMP, true, AUX, (s32)size);
-		slow[n++] = kbpf_jit_jcc8(e, CC_L);
-		kbpf_x86_load(e, 8, AUX, X86_RBX, offsetof(struct kbpf_skb_ctx, net));
-		kbpf_x86_alu_rr(e, X86_OP_ADD, true, AUX, X86_RSI);
-		kbpf_x86_load(e, size, X86_RAX, AUX, 0);
+		kbpf_x86_alu_ri(e, X86_EXT_SUB, false, AUX, (s32)size);
+		slow[n++] = kbpf_jit_jcc8(e, CC_B);
+		kbpf_x86_alu_rr(e, X86_OP_CMP, false, X86_RSI, AUX);
+		slow[n++] = kbpf_jit_jcc8(e, CC_A);
+		kbpf_emit_rex(e, true, X86_RSI, X86_RBX, false);	/* add rsi, [rbx+net] */
+		kbpf_emit_u8(e, 0x03);
+		kbpf_emit_modrm_mem(e, X86_RSI, X86_RBX, offsetof(struct kbpf_skb_ctx, net));
+		kbpf_x86_load(e, size, X86_RAX, X86_RSI, 0);
 		if (size == 2) {
 			static const u8 rol_ax8[] = { 0x66, 0xc1, 0xc0, 0x08 };
 			static const u8 movzx_eax_ax[] = { 0x0f, 0xb7, 0xc0 };
