@@ -50,6 +50,7 @@ static int kbpf_ptr_arith(struct kbpf_venv *env, u8 op, struct kbpf_reg *dst,
 	case KBPF_PTR_TO_STACK:
 	case KBPF_PTR_TO_MAP_VALUE:
 	case KBPF_PTR_TO_PACKET:
+	case KBPF_PTR_TO_PACKET_META:
 		break;
 	case KBPF_CONST_PTR_TO_MAP:
 		/* as Linux: only + 0, which changes nothing */
@@ -74,12 +75,13 @@ static int kbpf_ptr_arith(struct kbpf_venv *env, u8 op, struct kbpf_reg *dst,
 		dst->off = (s32)off;
 		return 0;
 	}
-	if (dst->type != KBPF_PTR_TO_MAP_VALUE && dst->type != KBPF_PTR_TO_PACKET) {
+	if (dst->type != KBPF_PTR_TO_MAP_VALUE && dst->type != KBPF_PTR_TO_PACKET &&
+	    dst->type != KBPF_PTR_TO_PACKET_META) {
 		kbpf_vlog(env, "R%u variable offset on %s is not supported yet\n", regno,
 			  kbpf_reg_type_name(dst->type));
 		return -EACCES;
 	}
-	if (dst->type == KBPF_PTR_TO_PACKET) {
+	if (dst->type == KBPF_PTR_TO_PACKET || dst->type == KBPF_PTR_TO_PACKET_META) {
 		/* a new pointer: nothing proved about its range yet */
 		dst->id = ++env->id_gen;
 		dst->range = 0;
@@ -355,6 +357,7 @@ static int kbpf_check_helper_mem(struct kbpf_venv *env, u32 regno, u32 size, boo
 		}
 		return kbpf_check_map_value_range(env, regno, reg, 0, size);
 	case KBPF_PTR_TO_PACKET:
+	case KBPF_PTR_TO_PACKET_META:
 		if (write && !kbpf_pkt_writable(env->attr->prog_type)) {
 			kbpf_vlog(env, "cannot write into packet\n");
 			return -EACCES;
@@ -552,6 +555,13 @@ static int kbpf_check_call(struct kbpf_venv *env, u32 idx, const struct bpf_insn
 	return 0;
 }
 
+/* data exactly as loaded from the context: where metadata ends. */
+static bool kbpf_is_pkt_start(const struct kbpf_reg *reg)
+{
+	return reg->type == KBPF_PTR_TO_PACKET && !reg->off && !reg->id &&
+	       kbpf_tnum_is_const(reg->var_off) && !reg->var_off.value;
+}
+
 /* Every scalar sharing reg's id takes reg's (refined) value. */
 static void kbpf_sync_equal_scalars(struct kbpf_state *st, const struct kbpf_reg *reg)
 {
@@ -603,7 +613,7 @@ static void kbpf_mark_pkt_range(struct kbpf_state *st, const struct kbpf_reg *pk
 		struct kbpf_reg *r = i < MAX_BPF_REG ? &fr->regs[i] :
 				     &fr->spill[i - MAX_BPF_REG];
 
-		if (r->type == KBPF_PTR_TO_PACKET && r->id == pkt->id &&
+		if (r->type == pkt->type && r->id == pkt->id &&
 		    (u32)pkt->off > r->range)
 			r->range = (u32)pkt->off;
 	}
@@ -682,12 +692,18 @@ static int kbpf_check_cond_jmp(struct kbpf_venv *env, const struct bpf_insn *ins
 		return 0;
 	}
 
-	/* packet pointer against the packet's end: the safe arm learns a range */
+	/*
+	 * packet pointer against the packet's end (or metadata pointer against
+	 * data, which is where metadata ends): the safe arm learns a range
+	 */
 	if (!is32 && BPF_SRC(insn->code) == BPF_X &&
 	    ((dst->type == KBPF_PTR_TO_PACKET && src->type == KBPF_PTR_TO_PACKET_END) ||
-	     (dst->type == KBPF_PTR_TO_PACKET_END && src->type == KBPF_PTR_TO_PACKET))) {
-		const struct kbpf_reg pkt = dst->type == KBPF_PTR_TO_PACKET ? *dst : *src;
-		bool pkt_left = dst->type == KBPF_PTR_TO_PACKET;
+	     (dst->type == KBPF_PTR_TO_PACKET_END && src->type == KBPF_PTR_TO_PACKET) ||
+	     (dst->type == KBPF_PTR_TO_PACKET_META && kbpf_is_pkt_start(src)) ||
+	     (kbpf_is_pkt_start(dst) && src->type == KBPF_PTR_TO_PACKET_META))) {
+		bool pkt_left = dst->type == KBPF_PTR_TO_PACKET_META ||
+				(dst->type == KBPF_PTR_TO_PACKET && src->type == KBPF_PTR_TO_PACKET_END);
+		const struct kbpf_reg pkt = pkt_left ? *dst : *src;
 		int safe = kbpf_pkt_safe_arm(op, pkt_left);
 
 		other = kbpf_state_dup(st);

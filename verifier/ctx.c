@@ -131,12 +131,16 @@ static const struct kbpf_ptr_field kbpf_xdp_ptrs[] = {
 	{ offsetof(struct xdp_md, data), KBPF_PTR_TO_PACKET, offsetof(struct kbpf_xdp_ctx, data) },
 	{ offsetof(struct xdp_md, data_end), KBPF_PTR_TO_PACKET_END,
 	  offsetof(struct kbpf_xdp_ctx, data_end) },
+	{ offsetof(struct xdp_md, data_meta), KBPF_PTR_TO_PACKET_META,
+	  offsetof(struct kbpf_xdp_ctx, data_meta) },
 };
 
 static const struct kbpf_ptr_field kbpf_tc_ptrs[] = {
 	{ offsetof(struct __sk_buff, data), KBPF_PTR_TO_PACKET, offsetof(struct kbpf_skb_ctx, data) },
 	{ offsetof(struct __sk_buff, data_end), KBPF_PTR_TO_PACKET_END,
 	  offsetof(struct kbpf_skb_ctx, data_end) },
+	{ offsetof(struct __sk_buff, data_meta), KBPF_PTR_TO_PACKET_META,
+	  offsetof(struct kbpf_skb_ctx, data_meta) },
 };
 
 static int kbpf_check_ptr_fields(struct kbpf_venv *env, const struct kbpf_ptr_field *p, u32 n,

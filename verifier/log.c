@@ -103,7 +103,9 @@ static void kbpf_print_reg(struct kbpf_venv *env, const struct kbpf_reg *r)
 			  m->key_size, m->value_size);
 		return;
 	case KBPF_PTR_TO_PACKET:
-		kbpf_vlog(env, "pkt(id=%u,off=%d,r=%u", r->id, r->off, r->range);
+	case KBPF_PTR_TO_PACKET_META:
+		kbpf_vlog(env, "%s(id=%u,off=%d,r=%u", r->type == KBPF_PTR_TO_PACKET ? "pkt" : "pkt_meta",
+			  r->id, r->off, r->range);
 		if (!kbpf_tnum_is_const(r->var_off)) {
 			kbpf_vlog(env, ",");
 			kbpf_print_bounds(env, r);
@@ -166,6 +168,7 @@ const char *kbpf_reg_type_name(u8 type)
 		[KBPF_PTR_TO_MAP_VALUE_OR_NULL] = "map_value_or_null",
 		[KBPF_PTR_TO_PACKET] = "pkt",
 		[KBPF_PTR_TO_PACKET_END] = "pkt_end",
+		[KBPF_PTR_TO_PACKET_META] = "pkt_meta",
 	};
 
 	return type < ARRAY_SIZE(names) ? names[type] : "invalid";

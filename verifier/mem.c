@@ -213,6 +213,7 @@ int kbpf_check_mem(struct kbpf_venv *env, u32 regno, s32 off, u32 size, bool wri
 		break;
 	}
 	case KBPF_PTR_TO_PACKET:
+	case KBPF_PTR_TO_PACKET_META:
 		if (write && !kbpf_pkt_writable(env->attr->prog_type)) {
 			kbpf_vlog(env, "cannot write into packet\n");
 			return -EACCES;

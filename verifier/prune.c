@@ -118,6 +118,7 @@ static bool kbpf_regsafe(const struct kbpf_reg *old, const struct kbpf_reg *cur,
 		return old->map == cur->map && old->off == cur->off &&
 		       kbpf_range_within(old, cur) && kbpf_check_ids(idmap, old->id, cur->id);
 	case KBPF_PTR_TO_PACKET:
+	case KBPF_PTR_TO_PACKET_META:
 		/* cur must have proved at least as much of the packet */
 		return old->off == cur->off && old->range <= cur->range &&
 		       kbpf_range_within(old, cur) && kbpf_check_ids(idmap, old->id, cur->id);

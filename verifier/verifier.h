@@ -17,6 +17,7 @@ enum kbpf_reg_type {
 	KBPF_PTR_TO_MAP_VALUE_OR_NULL,
 	KBPF_PTR_TO_PACKET,		/* packet data; range: bytes checked */
 	KBPF_PTR_TO_PACKET_END,		/* one past the packet's data */
+	KBPF_PTR_TO_PACKET_META,	/* metadata before data; data is its end */
 };
 
 /*

@@ -42,11 +42,11 @@ $(CORPUS_OUT)/core/%.o: %.c $(wildcard include/*.h verifier/*.h jit/*.h)
 $(CORPUS_OUT)/cases.o: selftests/corpus/cases.c $(CORPUS_HDRS) $(CORPUS_OUT)/tests.h
 	$(CORPUS_CC) $(filter-out -fsanitize%,$(CORPUS_CFLAGS)) -O0 -w -I$(CORPUS_OUT) -c $< -o $@
 
-$(CORPUS_OUT)/%.o: selftests/corpus/%.c $(CORPUS_HDRS) $(wildcard selftests/unit/*.h)
+$(CORPUS_OUT)/%.o: selftests/corpus/%.c $(CORPUS_HDRS) $(wildcard selftests/unit/*.h include/*.h uapi/*.h)
 	@mkdir -p $(dir $@)
 	$(CORPUS_CC) $(CORPUS_CFLAGS) $(WARN) -c $< -o $@
 
-$(CORPUS_OUT)/unit_%.o: selftests/unit/%.c $(wildcard selftests/unit/*.h)
+$(CORPUS_OUT)/unit_%.o: selftests/unit/%.c $(wildcard selftests/unit/*.h include/*.h uapi/*.h)
 	@mkdir -p $(dir $@)
 	$(CORPUS_CC) $(CORPUS_CFLAGS) $(WARN) -c $< -o $@
 
