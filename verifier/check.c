@@ -583,39 +583,49 @@ static void kbpf_sync_equal_scalars(struct kbpf_state *st, const struct kbpf_reg
 
 /*
  * "pkt <op> pkt_end": which arm knows pkt <= pkt_end (1 taken, 0 fall
- * through, -1 neither). pkt_left: the packet pointer is the left operand.
+ * through, -1 neither), and whether it even knows pkt < pkt_end (*strict:
+ * one byte more is safe). pkt_left: the packet pointer is the left operand.
  */
-static int kbpf_pkt_safe_arm(u8 op, bool pkt_left)
+static int kbpf_pkt_safe_arm(u8 op, bool pkt_left, bool *strict)
 {
 	switch (op) {
-	case BPF_JGT:	return pkt_left ? 0 : 1;	/* pkt > end / end > pkt */
-	case BPF_JGE:	return pkt_left ? 0 : 1;
-	case BPF_JLT:	return pkt_left ? 1 : 0;
-	case BPF_JLE:	return pkt_left ? 1 : 0;
-	default:	return -1;
+	case BPF_JGT:	/* pkt > end: fall through has pkt <= end; end > pkt: taken, strict */
+		*strict = !pkt_left;
+		return pkt_left ? 0 : 1;
+	case BPF_JGE:	/* pkt >= end: fall through has pkt < end; end >= pkt: taken */
+		*strict = pkt_left;
+		return pkt_left ? 0 : 1;
+	case BPF_JLT:	/* pkt < end: taken, strict; end < pkt: fall through has end >= pkt */
+		*strict = pkt_left;
+		return pkt_left ? 1 : 0;
+	case BPF_JLE:	/* pkt <= end: taken; end <= pkt: fall through has end > pkt */
+		*strict = !pkt_left;
+		return pkt_left ? 1 : 0;
+	default:
+		return -1;
 	}
 }
 
 /*
- * pkt <= pkt_end holds: every copy of pkt's base (same id) may now access
- * the bytes up to pkt's fixed offset.
+ * pkt <= pkt_end holds (pkt < pkt_end when strict): every copy of pkt's
+ * base (same id) may now access the bytes up to pkt's fixed offset (+1).
  */
-static void kbpf_mark_pkt_range(struct kbpf_state *st, const struct kbpf_reg *pkt)
+static void kbpf_mark_pkt_range(struct kbpf_state *st, const struct kbpf_reg *pkt, bool strict)
 {
-	u32 i, f;
+	u32 i, f, range;
 
-	if (pkt->off <= 0 || pkt->umax > KBPF_MAX_PACKET_OFF ||
+	if (pkt->off < 0 || (!pkt->off && !strict) || pkt->umax > KBPF_MAX_PACKET_OFF ||
 	    pkt->umax + pkt->off > KBPF_MAX_PACKET_OFF)
 		return;
+	range = (u32)pkt->off + (strict ? 1 : 0);
 	for (f = 0; f <= st->curframe; f++)
 	for (i = 0; i < MAX_BPF_REG + KBPF_STACK_SLOTS; i++) {
 		struct kbpf_frame *fr = st->frame[f];
 		struct kbpf_reg *r = i < MAX_BPF_REG ? &fr->regs[i] :
 				     &fr->spill[i - MAX_BPF_REG];
 
-		if (r->type == pkt->type && r->id == pkt->id &&
-		    (u32)pkt->off > r->range)
-			r->range = (u32)pkt->off;
+		if (r->type == pkt->type && r->id == pkt->id && range > r->range)
+			r->range = range;
 	}
 }
 
@@ -704,15 +714,16 @@ static int kbpf_check_cond_jmp(struct kbpf_venv *env, const struct bpf_insn *ins
 		bool pkt_left = dst->type == KBPF_PTR_TO_PACKET_META ||
 				(dst->type == KBPF_PTR_TO_PACKET && src->type == KBPF_PTR_TO_PACKET_END);
 		const struct kbpf_reg pkt = pkt_left ? *dst : *src;
-		int safe = kbpf_pkt_safe_arm(op, pkt_left);
+		bool strict = false;
+		int safe = kbpf_pkt_safe_arm(op, pkt_left, &strict);
 
 		other = kbpf_state_dup(st);
 		if (!other)
 			return -ENOMEM;
 		if (safe == 1)
-			kbpf_mark_pkt_range(other, &pkt);
+			kbpf_mark_pkt_range(other, &pkt, strict);
 		else if (safe == 0)
-			kbpf_mark_pkt_range(st, &pkt);
+			kbpf_mark_pkt_range(st, &pkt, strict);
 		goto push;
 	}
 

@@ -51,6 +51,14 @@ static const struct pcase cases[] = {
 	P("end_on_the_left", 0, NULL, 1, DATA, DEND,
 	  KI_MOV64_REG(R4, R2), KI_ALU64_IMM(BPF_ADD, R4, 4), KI_JMP_REG(BPF_JLT, R3, R4, 1),
 	  KI_LDX_MEM(BPF_W, R0, R2, 0), KI_MOV64_IMM(R0, 1), KI_EXIT()),
+	/* end > data + 3 means data + 4 <= end: a 4-byte load is fine */
+	P("strict_compare_one_more_byte", 0, NULL, 1, DATA, DEND,
+	  KI_MOV64_REG(R4, R2), KI_ALU64_IMM(BPF_ADD, R4, 3), KI_JMP_REG(BPF_JGT, R3, R4, 1),
+	  KI_JA(1), KI_LDX_MEM(BPF_W, R0, R2, 0), KI_MOV64_IMM(R0, 1), KI_EXIT()),
+	/* data + 3 <= end only allows 3 bytes */
+	P("non_strict_compare", -EACCES, "outside of the packet", 0, DATA, DEND,
+	  KI_MOV64_REG(R4, R2), KI_ALU64_IMM(BPF_ADD, R4, 3), KI_JMP_REG(BPF_JGT, R4, R3, 1),
+	  KI_LDX_MEM(BPF_W, R0, R2, 0), KI_MOV64_IMM(R0, 1), KI_EXIT()),
 	P("write_to_packet", -EACCES, "cannot write into packet", 0, DATA, DEND,
 	  KI_MOV64_REG(R4, R2), KI_ALU64_IMM(BPF_ADD, R4, 20), KI_JMP_REG(BPF_JGT, R4, R3, 1),
 	  KI_ST_MEM(BPF_B, R2, 0, 1), KI_MOV64_IMM(R0, 1), KI_EXIT()),
