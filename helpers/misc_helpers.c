@@ -48,3 +48,10 @@ u64 kbpf_helper_get_numa_node_id(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 {
 	return numa_node_id();
 }
+
+/* long bpf_skb_load_bytes(const void *skb, u32 offset, void *to, u32 len) */
+u64 kbpf_helper_skb_load_bytes(u64 ctx, u64 off, u64 to, u64 len, u64 r5)
+{
+	return (u64)kbpf_skb_load_bytes((const void *)(unsigned long)ctx, (u32)off,
+					(void *)(unsigned long)to, (u32)len);
+}

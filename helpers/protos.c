@@ -10,17 +10,20 @@
 static const struct kbpf_helper_proto kbpf_protos[KBPF_FUNC_MAX] = {
 	[BPF_FUNC_map_lookup_elem] = {
 		.name = "map_lookup_elem",
+		.pkt_access = true,
 		.ret = KBPF_RET_PTR_TO_MAP_VALUE_OR_NULL,
 		.arg = { KBPF_ARG_CONST_MAP_PTR, KBPF_ARG_PTR_TO_MAP_KEY },
 	},
 	[BPF_FUNC_map_update_elem] = {
 		.name = "map_update_elem",
+		.pkt_access = true,
 		.ret = KBPF_RET_INTEGER,
 		.arg = { KBPF_ARG_CONST_MAP_PTR, KBPF_ARG_PTR_TO_MAP_KEY,
 			 KBPF_ARG_PTR_TO_MAP_VALUE, KBPF_ARG_ANYTHING },
 	},
 	[BPF_FUNC_map_delete_elem] = {
 		.name = "map_delete_elem",
+		.pkt_access = true,
 		.ret = KBPF_RET_INTEGER,
 		.arg = { KBPF_ARG_CONST_MAP_PTR, KBPF_ARG_PTR_TO_MAP_KEY },
 	},
@@ -106,6 +109,15 @@ static const struct kbpf_helper_proto kbpf_protos[KBPF_FUNC_MAX] = {
 		.perfmon = true,
 		/* as Linux: R3-R5 are read whatever they hold */
 		.arg = { KBPF_ARG_PTR_TO_MEM, KBPF_ARG_CONST_SIZE },
+	},
+	/* packet bytes, for the program types whose ctx is a kbpf_skb_ctx */
+	[BPF_FUNC_skb_load_bytes] = {
+		.name = "skb_load_bytes", .ret = KBPF_RET_INTEGER,
+		.types = KBPF_TYPE_BIT(BPF_PROG_TYPE_SOCKET_FILTER) |
+			 KBPF_TYPE_BIT(BPF_PROG_TYPE_SCHED_CLS) |
+			 KBPF_TYPE_BIT(BPF_PROG_TYPE_SCHED_ACT),
+		.arg = { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_ANYTHING, KBPF_ARG_PTR_TO_UNINIT_MEM,
+			 KBPF_ARG_CONST_SIZE },
 	},
 	/* the current task: tracing programs */
 	[BPF_FUNC_get_current_pid_tgid] = {

@@ -19,6 +19,7 @@ const kbpf_helper_fn kbpf_helper_fns[KBPF_FUNC_MAX] = {
 	[BPF_FUNC_get_prandom_u32]	= kbpf_helper_get_prandom_u32,
 	[BPF_FUNC_get_smp_processor_id]	= kbpf_helper_get_smp_processor_id,
 	[BPF_FUNC_get_numa_node_id]	= kbpf_helper_get_numa_node_id,
+	[BPF_FUNC_skb_load_bytes]	= kbpf_helper_skb_load_bytes,
 	[BPF_FUNC_map_push_elem]	= kbpf_helper_map_push_elem,
 	[BPF_FUNC_map_pop_elem]		= kbpf_helper_map_pop_elem,
 	[BPF_FUNC_map_peek_elem]	= kbpf_helper_map_peek_elem,

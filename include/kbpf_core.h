@@ -123,6 +123,7 @@ struct kbpf_helper_proto {
 	u8 arg[5];			/* enum kbpf_arg_type */
 	bool gpl_only;
 	bool perfmon;			/* needs CAP_PERFMON (Linux: bpf_base_func_proto) */
+	bool pkt_access;		/* may take packet pointers as memory arguments */
 	u64 types;			/* KBPF_TYPE_BIT()s that may call it; 0: all */
 	/* map types this helper takes; 0: any map but those limited to other helpers */
 	u64 map_types;
@@ -242,6 +243,13 @@ struct kbpf_xdp_ctx {
  * Returns KBPF_LD_PKT_FAIL when out of bounds: the program then returns 0.
  */
 u64 kbpf_ld_pkt(const void *ctx, s32 off, u32 size);
+
+/*
+ * bpf_skb_load_bytes(ctx, off, to, len): len bytes from skb->data + off
+ * (the network header for socket filters, the Ethernet header for TC); 0,
+ * or -EFAULT with to zeroed.
+ */
+s64 kbpf_skb_load_bytes(const void *ctx, u32 off, void *to, u32 len);
 
 /*
  * Run a verified program in the interpreter. helpers has KBPF_FUNC_MAX

@@ -44,3 +44,17 @@ u64 kbpf_ld_pkt(const void *ctx, s32 off, u32 size)
 		return ((u64)p[0] << 24) | ((u64)p[1] << 16) | ((u64)p[2] << 8) | p[3];
 	}
 }
+
+s64 kbpf_skb_load_bytes(const void *ctx, u32 off, void *to, u32 len)
+{
+	const struct kbpf_skb_ctx *c = ctx;
+	const u8 *base = c->data ? (const u8 *)(uintptr_t)c->data : c->net;
+	u64 avail = c->data ? c->data_end - c->data : c->net_len;
+
+	if (!base || off > 0x7fffffff || (u64)off + len > avail) {
+		memset(to, 0, len);
+		return -EFAULT;
+	}
+	memcpy(to, base + off, len);
+	return 0;
+}

@@ -358,6 +358,10 @@ static int kbpf_check_helper_mem(struct kbpf_venv *env, u32 regno, u32 size, boo
 		return kbpf_check_map_value_range(env, regno, reg, 0, size);
 	case KBPF_PTR_TO_PACKET:
 	case KBPF_PTR_TO_PACKET_META:
+		if (!env->call_pkt_access) {
+			kbpf_vlog(env, "helper access to the packet is not allowed\n");
+			return -EACCES;
+		}
 		if (write && !kbpf_pkt_writable(env->attr->prog_type)) {
 			kbpf_vlog(env, "cannot write into packet\n");
 			return -EACCES;
@@ -453,6 +457,7 @@ static int kbpf_check_call(struct kbpf_venv *env, u32 idx, const struct bpf_insn
 	fn = kbpf_helper_proto(insn->imm, env->attr->prog_type);
 	if (fn && fn->perfmon && !env->attr->perfmon_capable)
 		fn = NULL;	/* as Linux: such helpers do not exist for them */
+	env->call_pkt_access = fn && fn->pkt_access;
 	if (!fn) {
 		kbpf_vlog(env, "invalid func unknown#%d\n", insn->imm);
 		return -EINVAL;

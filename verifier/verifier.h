@@ -113,6 +113,7 @@ struct kbpf_venv {
 	u32 pending_cnt;
 	u32 id_gen;
 	u32 insn_processed;
+	bool call_pkt_access;			/* the helper being checked may */
 	/* pruning (prune.c) */
 	struct kbpf_checkpoint **explored;	/* per instruction */
 	u32 *explored_cnt;

@@ -172,7 +172,14 @@ static u64 kt_zero_fn(u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
 	return 0;
 }
 
+static u64 kt_skb_load_bytes_fn(u64 ctx, u64 off, u64 to, u64 len, u64 a5)
+{
+	return (u64)kbpf_skb_load_bytes((const void *)(uintptr_t)ctx, (u32)off,
+					(void *)(uintptr_t)to, (u32)len);
+}
+
 kbpf_helper_fn kt_helpers[KBPF_FUNC_MAX] = {
+	[BPF_FUNC_skb_load_bytes] = kt_skb_load_bytes_fn,
 	[BPF_FUNC_ktime_get_ns] = kt_counter_fn,
 	[BPF_FUNC_ktime_get_boot_ns] = kt_counter_fn,
 	[BPF_FUNC_ktime_get_coarse_ns] = kt_counter_fn,

@@ -155,3 +155,37 @@ void test_helper_trace_printk(void)
 	CHECK(trace_contains("kbpf 4242"), "\"kbpf 4242\" not in the trace buffer");
 	close(fd);
 }
+
+/* bpf_skb_load_bytes from a socket filter: in range, at the edge, past it. */
+void test_helper_skb_load_bytes(void)
+{
+	static const int offs[] = { 0, 2, 46, 47, 60, -1 };
+	struct trace t[2];
+	size_t i;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		const struct backend *b = backends[k];
+
+		memset(&t[k], 0, sizeof(t[k]));
+		for (i = 0; i < ARRAY_SIZE(offs); i++) {
+			struct bpf_insn p[] = {
+				MOV64_IMM(BPF_REG_2, offs[i]),
+				MOV64_REG(BPF_REG_3, BPF_REG_10), ALU64_IMM(BPF_ADD, BPF_REG_3, -8),
+				MOV64_IMM(BPF_REG_4, 4), CALL(BPF_FUNC_skb_load_bytes),
+				JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 2),
+				ALU64_IMM(BPF_AND, BPF_REG_0, 0xffff), EXIT_INSN(),
+				LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_10, -8), EXIT_INSN(),
+			};
+			__u32 ret = 0;
+			int fd = b_prog_load(b, SF, p, ARRAY_SIZE(p), "GPL", NULL, 0, NULL);
+
+			tr(&t[k], fd, 0, "load, offset %d", offs[i]);
+			if (fd < 0)
+				continue;
+			tr(&t[k], run_once(b, fd, &ret), ret, "run, offset %d", offs[i]);
+			close(fd);
+		}
+	}
+	compare_traces(&t[0], &t[1]);
+}
