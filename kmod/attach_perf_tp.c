@@ -15,7 +15,6 @@
  *  - sample_type is 0, so no CAP_SYS_ADMIN is needed for raw samples
  *    (the link needs CAP_PERFMON, checked in link_create.c).
  */
-#include <linux/cpu.h>
 #include <linux/perf_event.h>
 #include <linux/percpu.h>
 #include <linux/seq_file.h>
@@ -148,7 +147,10 @@ static int kbpf_perf_open_events(struct kbpf_perf_link *pl)
 	unsigned int cpu;
 	int err = 0;
 
-	cpus_read_lock();
+	/*
+	 * No cpus_read_lock(): enabling the tracepoint takes it inside. A CPU
+	 * that goes away is handled by perf; one that comes is not covered.
+	 */
 	for_each_online_cpu(cpu) {
 		struct perf_event *ev;
 
@@ -160,7 +162,6 @@ static int kbpf_perf_open_events(struct kbpf_perf_link *pl)
 		}
 		pl->events[cpu] = ev;
 	}
-	cpus_read_unlock();
 	return err;
 }
 

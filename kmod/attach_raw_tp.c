@@ -104,7 +104,7 @@ static bool kbpf_raw_tp_table_looked_up;
 
 static void kbpf_raw_tp_table_lookup(void)
 {
-	if (READ_ONCE(kbpf_raw_tp_table_looked_up))
+	if (smp_load_acquire(&kbpf_raw_tp_table_looked_up))
 		return;
 	kbpf_raw_tp_table = (void *)kbpf_ksym_addr("__start__bpf_raw_tp");
 	kbpf_raw_tp_table_end = (void *)kbpf_ksym_addr("__stop__bpf_raw_tp");
@@ -112,7 +112,7 @@ static void kbpf_raw_tp_table_lookup(void)
 		kbpf_raw_tp_table = NULL;
 		pr_warn_once("raw tracepoint table not found: raw tracepoint programs get 12 unfiltered arguments\n");
 	}
-	WRITE_ONCE(kbpf_raw_tp_table_looked_up, true);
+	smp_store_release(&kbpf_raw_tp_table_looked_up, true);
 }
 
 struct kbpf_tp_search {

@@ -463,7 +463,12 @@ void kbpf_link_run_trace(struct kbpf_link *link, const void *ctx, u64 cookie,
 /* The same, for a caller that already holds kbpf_trace_begin(). */
 void kbpf_link_run_guarded(struct kbpf_link *link, const void *ctx, u64 cookie,
 			   u64 func_ip);
-/* BPF_OBJ_GET_INFO_BY_FD on a link (kmod/link_info.c). */
+/*
+ * Type-specific bpf_link_info fields (uapi kbpf_link_info_*) sit where
+ * 6.1's union starts (the kernel builds with -fno-strict-aliasing).
+ */
+#define KBPF_LINK_INFO_U(info)	((void *)&(info)->raw_tracepoint)
+/* BPF_OBJ_GET_INFO_BY_FD on a link (kmod/link.c). */
 int kbpf_link_info(struct kbpf_link *link, const union bpf_attr *attr,
 		   union bpf_attr __user *uattr);
 

@@ -60,8 +60,7 @@ struct kbpf_link_create_netfilter {
 	__s32 priority;		/* not INT_MIN / INT_MAX (-ERANGE) */
 	__u32 flags;		/* 0 (-EOPNOTSUPP otherwise) */
 };
-#define KBPF_LINK_CREATE_NETFILTER(attr) \
-	((struct kbpf_link_create_netfilter *)&(attr)->link_create.kprobe_multi)
+/* Copy it in with memcpy(&attr.link_create.kprobe_multi, &nf, sizeof(nf)). */
 
 /*
  * kbpf events. Linux attaches TRACEPOINT programs (and KPROBE programs
@@ -99,8 +98,7 @@ struct kbpf_link_create_event {
 	__u32 id;			/* tracepoint perf id, or 0 */
 	__u32 flags;			/* KBPF_EVENT_F_* */
 };
-#define KBPF_LINK_CREATE_EVENT(attr) \
-	((struct kbpf_link_create_event *)&(attr)->link_create.perf_event)
+/* Copy it in with memcpy(&attr.link_create.perf_event, &ev, sizeof(ev)). */
 
 /*
  * bpf_link_info for link types newer than 6.1's header, at the offset of
@@ -132,7 +130,7 @@ struct kbpf_link_info_event {
 	__u32 flags;
 	__aligned_u64 bpf_cookie;
 };
-#define KBPF_LINK_INFO_U(info)	((void *)&(info)->raw_tracepoint)
+/* Copy them out with memcpy(&nf, &info.raw_tracepoint, sizeof(nf)). */
 
 #define KBPF_IOC_MAGIC	0xBF
 #define KBPF_IOC_CALL	_IOW(KBPF_IOC_MAGIC, 1, struct kbpf_call)
