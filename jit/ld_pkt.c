@@ -18,9 +18,10 @@ u64 kbpf_ld_pkt(const void *ctx, s32 off, u32 size)
 	u64 rel, avail;
 
 	if (off >= 0) {
-		p = c->net;
+		/* relative to skb->data: the network header, or L2 for TC */
+		p = c->data ? (const u8 *)(uintptr_t)c->data : c->net;
 		rel = (u64)off;
-		avail = c->net_len;
+		avail = c->data ? c->data_end - c->data : c->net_len;
 	} else if (off >= SKF_NET_OFF) {
 		p = c->net;
 		rel = (u64)((s64)off - SKF_NET_OFF);

@@ -684,7 +684,7 @@ static void kbpf_jit_tail_call(struct kbpf_jit_pass *p)
 static void kbpf_jit_ld_pkt(struct kbpf_jit_pass *p, u32 idx, const struct bpf_insn *insn)
 {
 	struct kbpf_emit *e = &p->e;
-	u32 size = kbpf_size_bytes(insn->code), slow[2], n = 0, done = 0, i;
+	u32 size = kbpf_size_bytes(insn->code), slow[3], n = 0, done = 0, i;
 	bool ind = BPF_MODE(insn->code) == BPF_IND;
 	s64 disp;
 
@@ -703,6 +703,12 @@ static void kbpf_jit_ld_pkt(struct kbpf_jit_pass *p, u32 idx, const struct bpf_i
 		 *   mov r11d, [rbx+net_len]; sub r11d, size; jb slow
 		 *   cmp esi, r11d; ja slow; add rsi, [rbx+net]; load [rsi]
 		 */
+		/* TC contexts (data set) take the slow path, relative to L2 */
+		kbpf_emit_rex(e, true, 0, X86_RBX, false);	/* cmp qword [rbx+data], 0 */
+		kbpf_emit_u8(e, 0x83);
+		kbpf_emit_modrm_mem(e, X86_EXT_CMP, X86_RBX, offsetof(struct kbpf_skb_ctx, data));
+		kbpf_emit_u8(e, 0);
+		slow[n++] = kbpf_jit_jcc8(e, CC_NE);
 		kbpf_x86_load(e, 4, AUX, X86_RBX, offsetof(struct kbpf_skb_ctx, net_len));
 		kbpf_x86_alu_ri(e, X86_EXT_SUB, false, AUX, (s32)size);
 		slow[n++] = kbpf_jit_jcc8(e, CC_B);

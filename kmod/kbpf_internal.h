@@ -352,6 +352,8 @@ int kbpf_cmd_obj_get_info_by_fd(const union bpf_attr *attr,
 				union bpf_attr __user *uattr);
 
 /* kmod/test_run.c */
+int kbpf_test_run_xdp(struct kbpf_prog *prog, const union bpf_attr *attr,
+		      union bpf_attr __user *uattr);
 int kbpf_test_run_skb(struct kbpf_prog *prog, const union bpf_attr *attr,
 		      union bpf_attr __user *uattr);
 

@@ -191,6 +191,9 @@ static int kbpf_prog_load_check_type(const union bpf_attr *attr)
 	case BPF_PROG_TYPE_RAW_TRACEPOINT:
 		return perfmon_capable() ? 0 : -EPERM;
 	case KBPF_PROG_TYPE_NETFILTER:
+	case BPF_PROG_TYPE_XDP:
+	case BPF_PROG_TYPE_SCHED_CLS:
+	case BPF_PROG_TYPE_SCHED_ACT:
 		return capable(CAP_NET_ADMIN) || capable(CAP_SYS_ADMIN) ? 0 : -EPERM;
 	default:
 		return 0;
@@ -257,6 +260,9 @@ int kbpf_cmd_prog_load(union bpf_attr *attr)
 	case BPF_PROG_TYPE_TRACEPOINT:
 	case BPF_PROG_TYPE_RAW_TRACEPOINT:
 	case KBPF_PROG_TYPE_NETFILTER:
+	case BPF_PROG_TYPE_XDP:			/* test-run only: no attach yet */
+	case BPF_PROG_TYPE_SCHED_CLS:
+	case BPF_PROG_TYPE_SCHED_ACT:
 		break;
 	default:
 		goto err_free;

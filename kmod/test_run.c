@@ -49,7 +49,12 @@ int kbpf_cmd_prog_test_run(const union bpf_attr *attr,
 
 	switch (prog->type) {
 	case BPF_PROG_TYPE_SOCKET_FILTER:
+	case BPF_PROG_TYPE_SCHED_CLS:
+	case BPF_PROG_TYPE_SCHED_ACT:
 		err = kbpf_test_run_skb(prog, attr, uattr);
+		break;
+	case BPF_PROG_TYPE_XDP:
+		err = kbpf_test_run_xdp(prog, attr, uattr);
 		break;
 	default:
 		err = -ENOTSUPP;
@@ -263,6 +268,7 @@ int kbpf_test_run_skb(struct kbpf_prog *prog, const union bpf_attr *attr,
 	struct __sk_buff *ctx;
 	struct kbpf_skb_ctx *run;
 	u32 retval = 0, duration = 0;
+	bool is_l2 = prog->type != BPF_PROG_TYPE_SOCKET_FILTER;
 	u8 *data;
 	int err;
 
@@ -295,6 +301,13 @@ int kbpf_test_run_skb(struct kbpf_prog *prog, const union bpf_attr *attr,
 
 	kbpf_eth_type_trans(&run->skb, data, size, dev ?: net->loopback_dev);
 	run->skb.len = size - ETH_HLEN;
+	if (is_l2) {
+		/* TC sees the frame from its Ethernet header (Linux: is_l2) */
+		run->skb.len = size;
+		run->data = (u64)(unsigned long)data;
+		run->data_end = run->data + size;
+		run->data_meta = run->data;
+	}
 	run->skb.ifindex = (dev ?: net->loopback_dev)->ifindex;
 	run->skb.wire_len = run->skb.len;
 	run->mac = data;
@@ -332,8 +345,9 @@ int kbpf_test_run_skb(struct kbpf_prog *prog, const union bpf_attr *attr,
 	if (err)
 		goto out_dev;
 
-	/* The Ethernet header goes back on, zeroed. */
-	memset(data, 0, ETH_HLEN);
+	/* For socket filters the Ethernet header goes back on, zeroed. */
+	if (!is_l2)
+		memset(data, 0, ETH_HLEN);
 
 	if (ctx) {
 		ctx->mark = run->skb.mark;
@@ -358,6 +372,49 @@ out_run:
 	kfree(run);
 out_ctx:
 	kfree(ctx);
+out_data:
+	kfree(data);
+	return err;
+}
+
+/*
+ * XDP: the program sees struct xdp_md (kbpf_xdp_ctx, with the real
+ * pointers after it) over a copy of data_in, received on the caller's
+ * loopback device. data_out is the packet as the program left it. No
+ * ctx_in (-EINVAL) and no XDP_PASS/TX redirection: the return value is
+ * reported, as Linux's test run does.
+ */
+int kbpf_test_run_xdp(struct kbpf_prog *prog, const union bpf_attr *attr,
+		      union bpf_attr __user *uattr)
+{
+	struct net *net = current->nsproxy->net_ns;
+	u32 size = attr->test.data_size_in;
+	u32 retval = 0, duration = 0;
+	struct kbpf_xdp_ctx *run;
+	u8 *data;
+	int err;
+
+	if (attr->test.flags || attr->test.cpu || attr->test.batch_size)
+		return -EINVAL;
+	if (attr->test.ctx_in || attr->test.ctx_out)
+		return -EINVAL;
+	data = kbpf_test_data_init(attr, size);
+	if (IS_ERR(data))
+		return PTR_ERR(data);
+	run = kzalloc(sizeof(*run), GFP_USER);
+	if (!run) {
+		err = -ENOMEM;
+		goto out_data;
+	}
+	run->data = (u64)(unsigned long)data;
+	run->data_end = run->data + size;
+	run->data_meta = run->data;
+	run->md.ingress_ifindex = net->loopback_dev->ifindex;
+
+	err = kbpf_test_run_repeat(prog, &run->md, attr->test.repeat, &retval, &duration);
+	if (!err)
+		err = kbpf_test_finish(attr, uattr, data, size, retval, duration);
+	kfree(run);
 out_data:
 	kfree(data);
 	return err;
