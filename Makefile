@@ -11,6 +11,8 @@
 #   make shim     build build/shim/libkbpf-preload.so (LD_PRELOAD shim)
 #   make corpus   kernel test_verifier cases through kbpf's verifier (native)
 #   make deps     install the Debian packages the above need (when missing)
+#   make check-debug  suite + fuzzer on a KASAN/kmemleak/lockdep guest kernel
+#   make fuzz-vm N=200000 [SEED=s]  the ioctl fuzzer alone on the debug kernel
 #   make clean
 
 ifneq ($(KERNELRELEASE),)
@@ -60,7 +62,7 @@ UNIT_MK      := selftests/unit/unit.mk
 all: module bins shim
 
 help:
-	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,17p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@missing=""; \
@@ -137,6 +139,42 @@ fuzz: deps
 .PHONY: bench
 bench: deps module
 	@$(MAKE) --no-print-directory -f selftests/bench/bench.mk bench VM_TIMEOUT=$(VM_TIMEOUT) V=$(V)
+
+# The kernel's own test_verifier, unmodified (selftests/test_verifier/): one
+# boot, against the guest kernel and through the shim against kbpf; both
+# summaries side by side. A measurement, not part of `make check`.
+# VM_TIMEOUT defaults to 1200 s here; TV_ARGS='from to' runs a range.
+.PHONY: test-verifier
+test-verifier: deps module shim
+	@$(MAKE) --no-print-directory -f selftests/test_verifier/test_verifier.mk run \
+		VM_TIMEOUT=$(if $(filter command line environment,$(origin VM_TIMEOUT)),$(VM_TIMEOUT),1200) \
+		TV_ARGS='$(TV_ARGS)' V=$(V)
+
+# Debug guest kernel and fuzzing (selftests/debug/, selftests/fuzz/; README
+# "Debug kernel and fuzzing"). check-debug: KASAN/kmemleak/lockdep kernel
+# (built once, cached), in-VM suite + ioctl fuzzer + kmemleak + rmmod.
+FUZZ_BIN      := $(BUILD)/vm/ioctl_fuzz
+FUZZ_N        ?= 20000
+N             ?= 200000
+SEED          ?=
+# 3600 s unless VM_TIMEOUT was given on the command line or in the environment.
+DEBUG_TIMEOUT  = $(if $(filter command line environment,$(origin VM_TIMEOUT)),$(VM_TIMEOUT),3600)
+
+.PHONY: debug-kernel check-debug fuzz-vm
+$(FUZZ_BIN): selftests/fuzz/ioctl_fuzz.c uapi/kbpf.h | deps
+	@mkdir -p $(@D)
+	gcc $(USER_CFLAGS) -o $@ selftests/fuzz/ioctl_fuzz.c
+
+debug-kernel: deps
+	@selftests/debug/build-kernel.sh
+
+check-debug: deps
+	@VM_TIMEOUT=$(DEBUG_TIMEOUT) T='$(T)' V=$(V) FUZZ_N=$(FUZZ_N) $(if $(SEED),FUZZ_SEED=$(SEED)) \
+		selftests/debug/check-debug.sh
+
+fuzz-vm: deps
+	@VM_TIMEOUT=$(DEBUG_TIMEOUT) V=$(V) FUZZ_N=$(N) $(if $(SEED),FUZZ_SEED=$(SEED)) \
+		selftests/debug/check-debug.sh --fuzz-only
 
 clean:
 	@if [ -d "$(KDIR)" ] && [ -f Kbuild ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi

@@ -110,11 +110,30 @@ static struct kbpf_map *kbpf_map_fdget(struct fd f)
 	return kbpf_map_from_file(f.file);
 }
 
+/*
+ * A kvmalloc'd copy of len user bytes. Sizes come from map attributes that
+ * userspace chose (a bloom filter's value_size has no upper bound), so the
+ * allocation must fail quietly with -ENOMEM: vmemdup_user() warns above
+ * INT_MAX, and a WARN panics kernels booted with panic_on_warn.
+ */
+static void *kbpf_memdup_user(const void __user *src, size_t len)
+{
+	void *p = kvmalloc(len, GFP_USER | __GFP_NOWARN);
+
+	if (!p)
+		return ERR_PTR(-ENOMEM);
+	if (copy_from_user(p, src, len)) {
+		kvfree(p);
+		return ERR_PTR(-EFAULT);
+	}
+	return p;
+}
+
 /* A copy of the user's key (key_size bytes), NULL for a zero-size key. */
 static void *kbpf_copy_key(void __user *ukey, u32 key_size)
 {
 	if (key_size)
-		return vmemdup_user(ukey, key_size);
+		return kbpf_memdup_user(ukey, key_size);
 	if (ukey)
 		return ERR_PTR(-EINVAL);
 	return NULL;
@@ -279,7 +298,7 @@ int kbpf_cmd_map_update_elem(union bpf_attr *attr)
 		err = PTR_ERR(key);
 		goto out_put;
 	}
-	value = vmemdup_user(uvalue, kbpf_map_value_size(map));
+	value = kbpf_memdup_user(uvalue, kbpf_map_value_size(map));
 	if (IS_ERR(value)) {
 		err = PTR_ERR(value);
 		goto out_key;
@@ -367,7 +386,7 @@ int kbpf_cmd_map_get_next_key(union bpf_attr *attr)
 		}
 	}
 
-	next_key = kvmalloc(map->desc.key_size, GFP_USER);
+	next_key = kvmalloc(map->desc.key_size, GFP_USER | __GFP_NOWARN);
 	if (!next_key) {
 		err = -ENOMEM;
 		goto out_key;

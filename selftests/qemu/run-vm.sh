@@ -28,6 +28,10 @@
 #                     lines and the whole log on failure
 #   --interactive     shell on the serial console (no CMD); exit with Ctrl-D
 #   --verbose         full kernel log level on the console (loglevel=8)
+#   --no-kmods        copy no modules from /lib/modules/$KVER: the guest kernel
+#                     (--kernel) has virtio-pci/9p built in (the debug kernel)
+#   --mem SIZE        guest RAM (QEMU -m; default 1G)
+#   --append ARGS     extra kernel command line arguments
 #   CMD               run in the guest with sh -c (cwd /mnt/share if --share)
 #
 # Exit status: CMD's status; 124 if QEMU timed out; 125 if the guest ended
@@ -53,6 +57,9 @@ quiet=0
 interactive=0
 loglevel=4
 cmd=""
+use_kmods=1
+mem=1G
+append_extra=""
 
 die() { echo "run-vm: error: $*" >&2; exit 125; }
 stage() { echo "[vm] $*" >&2; }
@@ -71,6 +78,9 @@ while [ $# -gt 0 ]; do
 	--quiet) quiet=1; shift ;;
 	--interactive) interactive=1; shift ;;
 	--verbose) loglevel=8; shift ;;
+	--no-kmods) use_kmods=0; shift ;;
+	--mem) mem=$2; shift 2 ;;
+	--append) append_extra=" $2"; shift 2 ;;
 	--) shift; cmd="$*"; break ;;
 	-*) die "unknown option $1" ;;
 	*) cmd="$*"; break ;;
@@ -147,7 +157,7 @@ add_mod() {
 	for dep in ${deps//,/ }; do add_mod "$dep"; done
 	order+=("$path")
 }
-if [ -n "$share" ]; then
+if [ -n "$share" ] && [ $use_kmods -eq 1 ]; then
 	for m in virtio_pci 9pnet_virtio 9p; do add_mod "$m"; done
 fi
 : > "$root/etc/kbpf-mods"
@@ -157,6 +167,8 @@ for path in ${order[@]+"${order[@]}"}; do
 done
 if [ $use_module -eq 1 ]; then
 	# kbpf.ko's own dependencies (if any) come from the reference kernel.
+	[ $use_kmods -eq 1 ] || [ -z "$(modinfo -F depends "$module")" ] ||
+		die "$module depends on $(modinfo -F depends "$module") (not available with --no-kmods)"
 	for dep in $(modinfo -F depends "$module" | tr ',' ' '); do
 		add_mod "$dep"
 	done
@@ -193,9 +205,9 @@ EOF
 (cd "$root" && find . -print0 | cpio --quiet -o -0 -H newc -R 0:0 | gzip -1) > "$work/initramfs.cpio.gz"
 
 # ---- boot ------------------------------------------------------------------
-qemu=(qemu-system-x86_64 -machine q35 -cpu max -m 1G -smp 2 -nographic
+qemu=(qemu-system-x86_64 -machine q35 -cpu max -m "$mem" -smp 2 -nographic
 	-no-reboot -net none -vga none -kernel "$kernel" -initrd "$work/initramfs.cpio.gz"
-	-append "console=ttyS0 panic_on_warn=1 oops=panic panic=-1 loglevel=$loglevel rdinit=/init"
+	-append "console=ttyS0 panic_on_warn=1 oops=panic panic=-1 loglevel=$loglevel rdinit=/init$append_extra"
 	-serial mon:stdio -serial "file:$marker")
 if [ -n "$share" ]; then
 	qemu+=(-virtfs "local,path=$share,mount_tag=kbpfshare,security_model=none,id=kbpfshare")
