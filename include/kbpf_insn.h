@@ -28,6 +28,9 @@
 	KI_RAW(0, 0, 0, 0, (__s32)(__u32)((__u64)(v) >> 32))
 #define KI_LD_IMM64(d, v)	KI_LD_IMM64_RAW(d, 0, v)
 #define KI_LD_MAP_FD(d, fd)	KI_LD_IMM64_RAW(d, BPF_PSEUDO_MAP_FD, fd)
+/* classic packet loads: r0 = ntoh(packet[imm]) / ntoh(packet[src + imm]) */
+#define KI_LD_ABS(sz, imm)	KI_RAW(BPF_LD | BPF_SIZE(sz) | BPF_ABS, 0, 0, 0, imm)
+#define KI_LD_IND(sz, src, imm)	KI_RAW(BPF_LD | BPF_SIZE(sz) | BPF_IND, 0, src, 0, imm)
 
 #define KI_LDX_MEM(sz, d, s, o)	KI_RAW(BPF_LDX | BPF_SIZE(sz) | BPF_MEM, d, s, o, 0)
 #define KI_STX_MEM(sz, d, s, o)	KI_RAW(BPF_STX | BPF_SIZE(sz) | BPF_MEM, d, s, o, 0)

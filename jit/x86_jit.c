@@ -36,6 +36,7 @@ static const u8 kbpf_x86_reg[MAX_BPF_REG] = {
 /* x86 condition codes (low nibble of jcc). */
 enum {
 	CC_B = 0x2, CC_AE = 0x3, CC_E = 0x4, CC_NE = 0x5, CC_BE = 0x6, CC_A = 0x7,
+	CC_NS = 0x9,
 	CC_L = 0xc, CC_GE = 0xd, CC_LE = 0xe, CC_G = 0xf, CC_JMP = -1,
 };
 
@@ -47,6 +48,7 @@ struct kbpf_jit_layout {
 	u32 *end;		/* per insn: one past its last byte */
 	u32 *entry;		/* per function: its prologue */
 	u32 *epi;		/* per function: its epilogue */
+	u32 *cold;		/* per insn: its out-of-line slow path, or 0 */
 	struct kbpf_subprog *sub;	/* functions, + end sentinel */
 };
 
@@ -56,7 +58,7 @@ struct kbpf_jit_pass {
 	const struct kbpf_jit_layout *prev;	/* jumps are sized from this */
 	struct kbpf_jit_layout *cur;		/* this pass writes here */
 	u32 sub;				/* function being emitted */
-	u8 saved;				/* bit i: the function uses R6 + i */
+	u8 saved;				/* KBPF_JIT_SAVED_* registers it uses */
 	bool tail_calls;			/* the program makes tail calls */
 	u8 *image;				/* final address, emit pass only */
 };
@@ -111,6 +113,34 @@ static void kbpf_jit_jump(struct kbpf_jit_pass *p, int cc, u32 idx, u32 target)
 	kbpf_emit_u32(&p->e, (u32)disp);
 }
 
+/*
+ * A jump from the middle of instruction idx's code (or of its cold stub,
+ * cold = true) to target, sized from where it sat in the previous pass.
+ */
+static void kbpf_jit_jump_from(struct kbpf_jit_pass *p, int cc, u32 idx, bool cold, u32 target)
+{
+	const struct kbpf_jit_layout *l = p->prev;
+	u32 base = cold ? l->cold[idx] : l->start[idx];
+	u32 here = cold ? p->cur->cold[idx] : p->cur->start[idx];
+	s64 at = (s64)base + (p->e.len - here);
+	s64 disp = (s64)target - (at + 2);
+
+	if (disp >= -128 && disp <= 127) {
+		kbpf_emit_u8(&p->e, cc == CC_JMP ? 0xeb : (u8)(0x70 | cc));
+		kbpf_emit_u8(&p->e, (u8)disp);
+		return;
+	}
+	if (cc == CC_JMP) {
+		kbpf_emit_u8(&p->e, 0xe9);
+		disp = (s64)target - (at + 5);
+	} else {
+		kbpf_emit_u8(&p->e, 0x0f);
+		kbpf_emit_u8(&p->e, (u8)(0x80 | cc));
+		disp = (s64)target - (at + 6);
+	}
+	kbpf_emit_u32(&p->e, (u32)disp);
+}
+
 /* Call C function fn (rel32 in the module, movabs + call in userspace). */
 static void kbpf_jit_call_fn(struct kbpf_jit_pass *p, u64 fn)
 {
@@ -152,8 +182,15 @@ static u32 kbpf_jit_jcc8(struct kbpf_emit *e, int cc)
 
 /*
  * Callee-saved registers: a function saves only those of rbx, r13, r14,
- * r15 whose BPF register (R6-R9) it mentions, as Linux's JIT does.
+ * r15 whose BPF register (R6-R9) it mentions, as Linux's JIT does; bit i
+ * of kbpf_jit_pass.saved is R6 + i. Bit 4 is r12, which holds PKT_LEN (see
+ * kbpf_jit_ld_pkt) in a main function that uses LD_ABS/LD_IND.
  */
+#define PKT_LEN			X86_R12
+#define KBPF_JIT_SAVED_PKT_LEN	(1u << 4)
+
+static const u8 kbpf_jit_saved_reg[5] = { X86_RBX, X86_R13, X86_R14, X86_R15, PKT_LEN };
+
 static u8 kbpf_jit_used_saved(const struct kbpf_jit_pass *p)
 {
 	const struct kbpf_jit_layout *l = p->cur;
@@ -169,7 +206,7 @@ static u8 kbpf_jit_used_saved(const struct kbpf_jit_pass *p)
 			used |= 1 << (insn->src_reg - BPF_REG_6);
 		/* LD_ABS/IND read the context from R6 */
 		if (BPF_CLASS(insn->code) == BPF_LD && BPF_MODE(insn->code) != BPF_IMM)
-			used |= 1;
+			used |= 1 | (p->sub ? 0 : KBPF_JIT_SAVED_PKT_LEN);
 	}
 	return used;
 }
@@ -178,24 +215,46 @@ static void kbpf_jit_push_saved(struct kbpf_jit_pass *p)
 {
 	u32 i;
 
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < ARRAY_SIZE(kbpf_jit_saved_reg); i++)
 		if (p->saved & (1 << i))
-			kbpf_x86_push(&p->e, kbpf_x86_reg[BPF_REG_6 + i]);
+			kbpf_x86_push(&p->e, kbpf_jit_saved_reg[i]);
 }
 
 static void kbpf_jit_pop_saved(struct kbpf_jit_pass *p)
 {
 	u32 i;
 
-	for (i = 4; i-- > 0;)
+	for (i = ARRAY_SIZE(kbpf_jit_saved_reg); i-- > 0;)
 		if (p->saved & (1 << i))
-			kbpf_x86_pop(&p->e, kbpf_x86_reg[BPF_REG_6 + i]);
+			kbpf_x86_pop(&p->e, kbpf_jit_saved_reg[i]);
 }
 
 /* The tail-call count's slot (main function only): just below the BPF stack. */
 static s32 kbpf_jit_tcc_off(const struct kbpf_jit_pass *p)
 {
 	return -(s32)(((p->cur->sub[0].stack_depth + 15) & ~15u) + 8);
+}
+
+/*
+ * PKT_LEN = the bytes LD_ABS/LD_IND may read inline: the context's net_len,
+ * or 0 for a TC context (data set), whose offsets are relative to L2 and go
+ * through kbpf_ld_pkt. Loaded once from the context in rdi (R1 at entry,
+ * and at a tail call's entry too); the verifier allows LD_ABS/IND only in
+ * a program without bpf-to-bpf calls, where R6 is that same context, and
+ * a socket filter's packet does not change while it runs.
+ *   mov r12d, [rdi+net_len]; cmp qword [rdi+data], 0; je 1f; xor r12d, r12d; 1:
+ */
+static void kbpf_jit_load_pkt_len(struct kbpf_jit_pass *p)
+{
+	struct kbpf_emit *e = &p->e;
+	static const u8 je3_xor_r12d[] = { 0x74, 0x03, 0x45, 0x31, 0xe4 };
+
+	kbpf_x86_load(e, 4, PKT_LEN, X86_RDI, offsetof(struct kbpf_skb_ctx, net_len));
+	kbpf_emit_rex(e, true, 0, X86_RDI, false);
+	kbpf_emit_u8(e, 0x83);
+	kbpf_emit_modrm_mem(e, X86_EXT_CMP, X86_RDI, offsetof(struct kbpf_skb_ctx, data));
+	kbpf_emit_u8(e, 0);
+	kbpf_emit_bytes(e, je3_xor_r12d, sizeof(je3_xor_r12d));
 }
 
 static void kbpf_jit_prologue(struct kbpf_jit_pass *p, u32 stack)
@@ -225,6 +284,8 @@ static void kbpf_jit_prologue(struct kbpf_jit_pass *p, u32 stack)
 	if (p->tail_calls)	/* the count, at [rbp - frame - 8] */
 		kbpf_x86_store_r(e, 4, X86_RBP, kbpf_jit_tcc_off(p), X86_RAX);
 	kbpf_jit_push_saved(p);
+	if (p->saved & KBPF_JIT_SAVED_PKT_LEN)
+		kbpf_jit_load_pkt_len(p);
 }
 
 static void kbpf_jit_epilogue(struct kbpf_jit_pass *p)
@@ -675,77 +736,116 @@ static void kbpf_jit_tail_call(struct kbpf_jit_pass *p)
 
 /*
  * LD_ABS / LD_IND. The common case is inline: a non-negative offset whose
- * bytes lie in the packet's network part is loaded straight from
- * kbpf_skb_ctx->net and byte-swapped. Everything else (negative SKF_*
- * offsets, out of bounds) calls kbpf_ld_pkt(R6, off, size), and a miss there
- * returns 0 from the program. R1-R5 are dead here (the verifier cleared
- * them), so rsi, rdx and rdi are free; the offset lives in esi.
+ * bytes lie in the packet's network part, i.e. off + size <= PKT_LEN (r12,
+ * loaded by the prologue), is loaded straight from kbpf_skb_ctx->net and
+ * byte-swapped. Everything else (negative SKF_* offsets, out of bounds, TC
+ * contexts where PKT_LEN is 0) calls kbpf_ld_pkt(R6, off, size), and a miss
+ * there returns 0 from the program. That call is a cold stub placed after
+ * the function's epilogue, so the fast path has no taken branch:
+ *   IND: mov esi, src / lea esi, [src+imm]; lea r11, [rsi+size];
+ *        cmp r11, r12; ja cold; add rsi, [rbx+net]; load [rsi]; bswap
+ *   ABS: cmp r12, imm+size; jb cold; mov rsi, [rbx+net]; load [rsi+imm]
+ * R1-R5 are dead here (the verifier cleared them), so rsi, rdx and rdi are
+ * free; the offset goes in esi.
  */
+static bool kbpf_jit_ld_pkt_inline(const struct kbpf_jit_pass *p, const struct bpf_insn *insn)
+{
+	u32 size = kbpf_size_bytes(insn->code);
+
+	if (BPF_CLASS(insn->code) != BPF_LD || BPF_MODE(insn->code) == BPF_IMM ||
+	    !(p->saved & KBPF_JIT_SAVED_PKT_LEN))
+		return false;
+	return BPF_MODE(insn->code) == BPF_IND ||
+	       (insn->imm >= 0 && insn->imm <= (s32)(0x7fffffff - size));
+}
+
+static void kbpf_jit_ld_pkt_swap(struct kbpf_emit *e, u32 size)
+{
+	if (size == 2) {
+		static const u8 rol_ax8[] = { 0x66, 0xc1, 0xc0, 0x08 };
+		static const u8 movzx_eax_ax[] = { 0x0f, 0xb7, 0xc0 };
+
+		kbpf_emit_bytes(e, rol_ax8, sizeof(rol_ax8));
+		kbpf_emit_bytes(e, movzx_eax_ax, sizeof(movzx_eax_ax));
+	} else if (size == 4) {
+		kbpf_emit_u8(e, 0x0f);				/* bswap eax */
+		kbpf_emit_u8(e, 0xc8);
+	}
+}
+
+/* The call to kbpf_ld_pkt, with esi already set; falls through on a hit. */
+static void kbpf_jit_ld_pkt_call(struct kbpf_jit_pass *p, u32 size)
+{
+	kbpf_x86_mov_rr(&p->e, true, X86_RDI, X86_RBX);
+	kbpf_x86_mov_ri(&p->e, false, X86_RDX, (s32)size);
+	kbpf_jit_call_fn(p, (u64)(uintptr_t)kbpf_ld_pkt);
+	kbpf_x86_alu_rr(&p->e, X86_OP_TEST, true, X86_RAX, X86_RAX);
+}
+
 static void kbpf_jit_ld_pkt(struct kbpf_jit_pass *p, u32 idx, const struct bpf_insn *insn)
 {
 	struct kbpf_emit *e = &p->e;
-	u32 size = kbpf_size_bytes(insn->code), slow[3], n = 0, done = 0, i;
+	u32 size = kbpf_size_bytes(insn->code);
 	bool ind = BPF_MODE(insn->code) == BPF_IND;
 	s64 disp;
 
 	if (ind) {
-		kbpf_x86_mov_rr(e, true, AUX, kbpf_x86_reg[insn->src_reg]);
-		if (insn->imm)
-			kbpf_x86_alu_ri(e, X86_EXT_ADD, true, AUX, insn->imm);
-		kbpf_x86_mov_rr(e, false, X86_RSI, AUX);	/* (u32)(src + imm) */
-	} else {
-		kbpf_x86_mov_ri(e, false, X86_RSI, insn->imm);
-	}
-	if (ind || insn->imm >= 0) {
-		/*
-		 * fast path: (u32)off <= net_len - size, unsigned, so a negative
-		 * offset (an SKF_* base) goes to the slow path too:
-		 *   mov r11d, [rbx+net_len]; sub r11d, size; jb slow
-		 *   cmp esi, r11d; ja slow; add rsi, [rbx+net]; load [rsi]
-		 */
-		/* TC contexts (data set) take the slow path, relative to L2 */
-		kbpf_emit_rex(e, true, 0, X86_RBX, false);	/* cmp qword [rbx+data], 0 */
-		kbpf_emit_u8(e, 0x83);
-		kbpf_emit_modrm_mem(e, X86_EXT_CMP, X86_RBX, offsetof(struct kbpf_skb_ctx, data));
-		kbpf_emit_u8(e, 0);
-		slow[n++] = kbpf_jit_jcc8(e, CC_NE);
-		kbpf_x86_load(e, 4, AUX, X86_RBX, offsetof(struct kbpf_skb_ctx, net_len));
-		kbpf_x86_alu_ri(e, X86_EXT_SUB, false, AUX, (s32)size);
-		slow[n++] = kbpf_jit_jcc8(e, CC_B);
-		kbpf_x86_alu_rr(e, X86_OP_CMP, false, X86_RSI, AUX);
-		slow[n++] = kbpf_jit_jcc8(e, CC_A);
-		kbpf_emit_rex(e, true, X86_RSI, X86_RBX, false);	/* add rsi, [rbx+net] */
-		kbpf_emit_u8(e, 0x03);
-		kbpf_emit_modrm_mem(e, X86_RSI, X86_RBX, offsetof(struct kbpf_skb_ctx, net));
-		kbpf_x86_load(e, size, X86_RAX, X86_RSI, 0);
-		if (size == 2) {
-			static const u8 rol_ax8[] = { 0x66, 0xc1, 0xc0, 0x08 };
-			static const u8 movzx_eax_ax[] = { 0x0f, 0xb7, 0xc0 };
+		u8 src = kbpf_x86_reg[insn->src_reg];
 
-			kbpf_emit_bytes(e, rol_ax8, sizeof(rol_ax8));
-			kbpf_emit_bytes(e, movzx_eax_ax, sizeof(movzx_eax_ax));
-		} else if (size == 4) {
-			kbpf_emit_u8(e, 0x0f);			/* bswap eax */
-			kbpf_emit_u8(e, 0xc8);
+		if (insn->imm) {			/* lea esi, [src+imm] */
+			kbpf_emit_rex(e, false, X86_RSI, src, false);
+			kbpf_emit_u8(e, 0x8d);
+			kbpf_emit_modrm_mem(e, X86_RSI, src, insn->imm);
+		} else {
+			kbpf_x86_mov_rr(e, false, X86_RSI, src);
 		}
-		kbpf_emit_u8(e, 0xeb);				/* jmp done */
-		kbpf_emit_u8(e, 0);
-		done = e->len - 1;
-		for (i = 0; i < n; i++)
-			kbpf_jit_patch8(e, slow[i]);
 	}
-	kbpf_x86_mov_rr(e, true, X86_RDI, X86_RBX);
-	kbpf_x86_mov_ri(e, false, X86_RDX, (s32)size);
-	kbpf_jit_call_fn(p, (u64)(uintptr_t)kbpf_ld_pkt);
-	kbpf_x86_alu_rr(e, X86_OP_TEST, true, X86_RAX, X86_RAX);
+	if (kbpf_jit_ld_pkt_inline(p, insn)) {
+		if (ind) {
+			kbpf_emit_rex(e, true, AUX, X86_RSI, false);	/* lea r11, [rsi+size] */
+			kbpf_emit_u8(e, 0x8d);
+			kbpf_emit_modrm_mem(e, AUX, X86_RSI, (s32)size);
+			kbpf_x86_alu_rr(e, X86_OP_CMP, true, AUX, PKT_LEN);
+			kbpf_jit_jump_from(p, CC_A, idx, false, p->prev->cold[idx]);
+			kbpf_emit_rex(e, true, X86_RSI, X86_RBX, false);	/* add rsi, [rbx+net] */
+			kbpf_emit_u8(e, 0x03);
+			kbpf_emit_modrm_mem(e, X86_RSI, X86_RBX,
+					    offsetof(struct kbpf_skb_ctx, net));
+			kbpf_x86_load(e, size, X86_RAX, X86_RSI, 0);
+		} else {
+			kbpf_x86_alu_ri(e, X86_EXT_CMP, true, PKT_LEN, insn->imm + (s32)size);
+			kbpf_jit_jump_from(p, CC_B, idx, false, p->prev->cold[idx]);
+			kbpf_x86_load(e, 8, X86_RSI, X86_RBX, offsetof(struct kbpf_skb_ctx, net));
+			kbpf_x86_load(e, size, X86_RAX, X86_RSI, insn->imm);
+		}
+		kbpf_jit_ld_pkt_swap(e, size);
+		return;
+	}
+	if (!ind)
+		kbpf_x86_mov_ri(e, false, X86_RSI, insn->imm);
+	kbpf_jit_ld_pkt_call(p, size);
 	/* jns over "xor eax, eax; jmp epilogue"; the jmp's size is kbpf_jit_jump's */
 	disp = (s64)p->prev->epi[p->sub] - p->prev->end[idx];
 	kbpf_emit_u8(e, 0x79);
 	kbpf_emit_u8(e, (u8)(2 + (disp >= -128 && disp <= 127 ? 2 : 5)));
 	kbpf_x86_alu_rr(e, X86_OP_XOR, false, X86_RAX, X86_RAX);
 	kbpf_jit_jump(p, CC_JMP, idx, p->prev->epi[p->sub]);
-	if (done)
-		kbpf_jit_patch8(e, done);
+}
+
+/*
+ * The cold stub of an inline LD_ABS/LD_IND: the call, then back to the
+ * instruction's end on a hit, or "return 0" on a miss. The value comes back
+ * already in host order, so nothing is swapped here.
+ */
+static void kbpf_jit_ld_pkt_cold(struct kbpf_jit_pass *p, u32 idx, const struct bpf_insn *insn)
+{
+	p->cur->cold[idx] = p->e.len;
+	if (BPF_MODE(insn->code) != BPF_IND)
+		kbpf_x86_mov_ri(&p->e, false, X86_RSI, insn->imm);
+	kbpf_jit_ld_pkt_call(p, kbpf_size_bytes(insn->code));
+	kbpf_jit_jump_from(p, CC_NS, idx, true, p->prev->end[idx]);
+	kbpf_x86_alu_rr(&p->e, X86_OP_XOR, false, X86_RAX, X86_RAX);
+	kbpf_jit_jump_from(p, CC_JMP, idx, true, p->prev->epi[p->sub]);
 }
 
 static void kbpf_jit_insn(struct kbpf_jit_pass *p, u32 idx)
@@ -850,6 +950,9 @@ static int kbpf_jit_pass(struct kbpf_jit_pass *p)
 		}
 		l->epi[k] = p->e.len;
 		kbpf_jit_epilogue(p);
+		for (i = l->sub[k].start; i < l->sub[k + 1].start; i++)
+			if (kbpf_jit_ld_pkt_inline(p, &p->attr->insns[i]))
+				kbpf_jit_ld_pkt_cold(p, i, &p->attr->insns[i]);
 	}
 	l->len = p->e.len;
 	return p->e.err;
@@ -863,6 +966,7 @@ void kbpf_jit_layout_free(struct kbpf_jit_layout *l)
 	kbpf_free(l->end);
 	kbpf_free(l->entry);
 	kbpf_free(l->epi);
+	kbpf_free(l->cold);
 	kbpf_free(l->sub);
 	kbpf_free(l);
 }
@@ -880,8 +984,9 @@ static struct kbpf_jit_layout *kbpf_jit_layout_new(const struct kbpf_jit_attr *a
 	l->end = kbpf_zalloc(sizeof(u32) * attr->insn_cnt);
 	l->entry = kbpf_zalloc(sizeof(u32) * n);
 	l->epi = kbpf_zalloc(sizeof(u32) * n);
+	l->cold = kbpf_zalloc(sizeof(u32) * attr->insn_cnt);
 	l->sub = kbpf_zalloc(sizeof(*l->sub) * (n + 1));
-	if (!l->start || !l->end || !l->entry || !l->epi || !l->sub) {
+	if (!l->start || !l->end || !l->entry || !l->epi || !l->cold || !l->sub) {
 		kbpf_jit_layout_free(l);
 		return NULL;
 	}
@@ -902,7 +1007,8 @@ static bool kbpf_jit_layout_equal(const struct kbpf_jit_layout *a,
 	       !memcmp(a->start, b->start, sizeof(u32) * a->insn_cnt) &&
 	       !memcmp(a->end, b->end, sizeof(u32) * a->insn_cnt) &&
 	       !memcmp(a->entry, b->entry, sizeof(u32) * a->sub_cnt) &&
-	       !memcmp(a->epi, b->epi, sizeof(u32) * a->sub_cnt);
+	       !memcmp(a->epi, b->epi, sizeof(u32) * a->sub_cnt) &&
+	       !memcmp(a->cold, b->cold, sizeof(u32) * a->insn_cnt);
 }
 
 static void kbpf_jit_layout_copy(struct kbpf_jit_layout *dst, const struct kbpf_jit_layout *src)
@@ -912,6 +1018,7 @@ static void kbpf_jit_layout_copy(struct kbpf_jit_layout *dst, const struct kbpf_
 	memcpy(dst->end, src->end, sizeof(u32) * src->insn_cnt);
 	memcpy(dst->entry, src->entry, sizeof(u32) * src->sub_cnt);
 	memcpy(dst->epi, src->epi, sizeof(u32) * src->sub_cnt);
+	memcpy(dst->cold, src->cold, sizeof(u32) * src->insn_cnt);
 }
 
 static int kbpf_jit_check_attr(const struct kbpf_jit_attr *attr)
@@ -957,6 +1064,10 @@ int kbpf_jit_size(const struct kbpf_jit_attr *attr, struct kbpf_jit_layout **lay
 		}
 		prev->epi[k] = o;
 		o += KBPF_JIT_MAX_INSN_BYTES;
+		for (i = prev->sub[k].start; i < prev->sub[k + 1].start; i++) {
+			prev->cold[i] = o;
+			o += KBPF_JIT_MAX_INSN_BYTES;
+		}
 	}
 	prev->len = o;
 

@@ -4,8 +4,9 @@
  * kbpf's JIT, by kbpf's interpreter, and as the same logic in C (gcc -O2).
  * The portable core is built for this binary with -O2 and no sanitizers.
  *
- * Each variant is timed in batches sized to about KB_BATCH_NS; the best of
- * KB_ROUNDS batches is reported (ns per run). Exit status is non-zero only if
+ * Each variant is timed in batches sized to about KB_BATCH_NS, the three
+ * variants taking turns; the best of KB_ROUNDS batches is reported (ns per
+ * run). Exit status is non-zero only if
  * something failed to load or the three variants disagree on a result; the
  * times themselves are never judged.
  */
@@ -20,8 +21,8 @@
 #include "kbpf_jit.h"
 #include "programs.h"
 
-#define KB_BATCH_NS	20000000ull	/* 20 ms per timed batch */
-#define KB_ROUNDS	5
+#define KB_BATCH_NS	10000000ull	/* 10 ms per timed batch */
+#define KB_ROUNDS	11
 
 /* ---- a small HASH map for the helpers (open addressing) ---------------- */
 
@@ -161,6 +162,17 @@ static int nb_jit_load(struct nb_jit *j, const struct bpf_insn *insns, u32 cnt,
 		goto out;
 	}
 	err = kbpf_jit_emit(&attr, layout, j->mem, j->len);
+	if (!err && getenv("KBPF_BENCH_DUMP")) {	/* raw JIT bytes, for objdump */
+		char path[64];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s.%u.bin", getenv("KBPF_BENCH_DUMP"), j->len);
+		f = fopen(path, "w");
+		if (f) {
+			fwrite(j->mem, 1, j->len, f);
+			fclose(f);
+		}
+	}
 	if (!err && mprotect(j->mem, j->len, PROT_READ | PROT_EXEC))
 		err = -errno;
 	if (err) {
@@ -210,13 +222,12 @@ static u32 nb_once(const struct nb_run *r)
 	}
 }
 
-static double nb_time(const struct nb_run *r)
+/* Runs of r that take about KB_BATCH_NS. */
+static u64 nb_calibrate(const struct nb_run *r)
 {
-	u64 n = 1, t0, t, i, best = ~0ull;
+	u64 n = 1, t0, t, i;
 	u32 acc = 0;
-	int round;
 
-	/* grow the batch until it takes about KB_BATCH_NS */
 	for (;;) {
 		t0 = now_ns();
 		for (i = 0; i < n; i++)
@@ -226,19 +237,47 @@ static double nb_time(const struct nb_run *r)
 			break;
 		n *= 4;
 	}
-	n = t ? n * KB_BATCH_NS / t : n;
-	if (!n)
-		n = 1;
-	for (round = 0; round < KB_ROUNDS; round++) {
-		t0 = now_ns();
-		for (i = 0; i < n; i++)
-			acc += nb_once(r);
-		t = now_ns() - t0;
-		if (t < best)
-			best = t;
-	}
 	nb_sink = acc;
-	return (double)best / (double)n;
+	n = t ? n * KB_BATCH_NS / t : n;
+	return n ? n : 1;
+}
+
+static u64 nb_batch(const struct nb_run *r, u64 n)
+{
+	u64 t0 = now_ns(), i;
+	u32 acc = 0;
+
+	for (i = 0; i < n; i++)
+		acc += nb_once(r);
+	nb_sink = acc;
+	return now_ns() - t0;
+}
+
+/*
+ * ns per run of each variant: the best of KB_ROUNDS batches, the variants
+ * taking turns within a round, so that load from elsewhere on a shared
+ * machine falls on all of them alike rather than on whichever ran then.
+ */
+static void nb_time(struct nb_run *r, double *out)
+{
+	u64 n[V_N], best[V_N], t;
+	int round, v;
+
+	for (v = 0; v < V_N; v++) {
+		r->variant = v;
+		n[v] = nb_calibrate(r);
+		best[v] = ~0ull;
+	}
+	for (round = 0; round < KB_ROUNDS; round++) {
+		for (v = 0; v < V_N; v++) {
+			r->variant = v;
+			t = nb_batch(r, n[v]);
+			if (t < best[v])
+				best[v] = t;
+		}
+	}
+	for (v = 0; v < V_N; v++)
+		out[v] = (double)best[v] / (double)n[v];
 }
 
 int main(void)
@@ -313,10 +352,7 @@ int main(void)
 			       res[V_JIT], res[V_INTERP], res[V_C]);
 			failed = 1;
 		}
-		for (v = 0; v < V_N; v++) {
-			r.variant = v;
-			t[p][v] = nb_time(&r);
-		}
+		nb_time(&r, t[p]);
 		printf("  %-12s %4d insns, %6u verified, JIT %5u bytes, result %#x  (%s)\n",
 		       kp->name, cnt, va.insn_processed, j.len, res[V_C], kp->desc);
 		munmap(j.mem, j.len);

@@ -15,8 +15,6 @@
 #include "kbpf_insn.h"
 #include "programs.h"
 
-#define KI_LD_ABS(sz, imm)	KI_RAW(BPF_LD | BPF_SIZE(sz) | BPF_ABS, 0, 0, 0, imm)
-#define KI_LD_IND(sz, src, imm)	KI_RAW(BPF_LD | BPF_SIZE(sz) | BPF_IND, 0, src, 0, imm)
 
 /* ---- a label assembler -------------------------------------------------- */
 

@@ -118,6 +118,50 @@ static int tail_limit(bool jit)
 	return 0;
 }
 
+/*
+ * Both sides use LD_ABS: the JIT's inline packet loads rely on a length
+ * its prologue loads from the context, and a tail call enters past the
+ * frame setup, so the target must load it too. Each side reads its own
+ * byte; a miss (past the packet) must still return 0 from the target.
+ */
+static int tail_ld_abs(bool jit)
+{
+	static const u8 pkt[] = { 0x45, 0x00, 0x00, 0x14, 0xab, 0xcd };
+	static struct loaded a, b;
+	struct kbpf_skb_ctx ctx;
+	u64 r0;
+
+	SET(&a, KI_MOV64_REG(BPF_REG_6, BPF_REG_1), KI_LD_ABS(BPF_B, 0),
+	    KI_STX_MEM(BPF_W, BPF_REG_6, BPF_REG_0, CB0), KI_MOV64_REG(BPF_REG_1, BPF_REG_6),
+	    KI_LD_MAP_FD(BPF_REG_2, PA_FD), KI_MOV64_IMM(BPF_REG_3, 3),
+	    KI_CALL(BPF_FUNC_tail_call), KI_MOV64_IMM(BPF_REG_0, 99), KI_EXIT());
+	SET(&b, KI_MOV64_REG(BPF_REG_6, BPF_REG_1), KI_LD_ABS(BPF_H, 4),
+	    KI_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_6, CB0), KI_ALU64_IMM(BPF_LSH, BPF_REG_1, 16),
+	    KI_ALU64_REG(BPF_OR, BPF_REG_0, BPF_REG_1), KI_LD_ABS(BPF_W, 2), KI_EXIT());
+	if (load(&a, jit) || load(&b, jit))
+		return -1;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.net = pkt;
+	ctx.net_len = sizeof(pkt);
+	memset(slots, 0, sizeof(slots));
+	slots[3] = &b.target;
+	r0 = run(&a, jit, &ctx);
+	KT_EXPECT(r0 == 0x0014abcd, "full packet: got %#llx, want 0x14abcd (last load)",
+		  (unsigned long long)r0);
+	ctx.net_len = 5;	/* b's 4-byte load at 2 now misses */
+	r0 = run(&a, jit, &ctx);
+	KT_EXPECT(r0 == 0, "short packet: got %#llx, want 0", (unsigned long long)r0);
+	ctx.net_len = 0;	/* a's own load misses: no tail call at all */
+	r0 = run(&a, jit, &ctx);
+	KT_EXPECT(r0 == 0, "empty packet: got %#llx, want 0", (unsigned long long)r0);
+	memset(slots, 0, sizeof(slots));
+	kt_jit_unload(&a.jit);
+	kt_jit_unload(&b.jit);
+	return 0;
+}
+
+static int test_tail_ld_abs_interp(void) { return tail_ld_abs(false); }
+static int test_tail_ld_abs_jit(void) { return tail_ld_abs(true); }
 static int test_tail_basic_interp(void) { return tail_basic(false); }
 static int test_tail_basic_jit(void) { return tail_basic(true); }
 static int test_tail_limit_interp(void) { return tail_limit(false); }
@@ -191,6 +235,8 @@ static void all(void)
 	kt_run("tail/basic_jit", test_tail_basic_jit);
 	kt_run("tail/limit_interp", test_tail_limit_interp);
 	kt_run("tail/limit_jit", test_tail_limit_jit);
+	kt_run("tail/ld_abs_interp", test_tail_ld_abs_interp);
+	kt_run("tail/ld_abs_jit", test_tail_ld_abs_jit);
 	kt_map_free(kt_fds[PA_FD]);
 	kt_map_free(kt_fds[H_FD]);
 }
