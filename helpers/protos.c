@@ -110,6 +110,24 @@ static const struct kbpf_helper_proto kbpf_protos[KBPF_FUNC_MAX] = {
 		/* as Linux: R3-R5 are read whatever they hold */
 		.arg = { KBPF_ARG_PTR_TO_MEM, KBPF_ARG_CONST_SIZE },
 	},
+	/*
+	 * The attach point of a tracing run (Linux 6.1: get_func_ip exists for
+	 * every tracing type but the verifier lets only kprobes call it,
+	 * -ENOTSUPP otherwise; GPL-only unless the program is kprobe_multi,
+	 * which one table entry cannot say: kbpf asks GPL of both;
+	 * get_attach_cookie for kprobes and tracepoints, not raw tracepoints).
+	 */
+	[BPF_FUNC_get_func_ip] = {
+		.name = "get_func_ip", .ret = KBPF_RET_INTEGER, .gpl_only = true,
+		.types = KBPF_TYPES_TRACING,
+		.arg = { KBPF_ARG_PTR_TO_CTX },
+	},
+	[BPF_FUNC_get_attach_cookie] = {
+		.name = "get_attach_cookie", .ret = KBPF_RET_INTEGER,
+		.types = KBPF_TYPE_BIT(BPF_PROG_TYPE_KPROBE) |
+			 KBPF_TYPE_BIT(BPF_PROG_TYPE_TRACEPOINT),
+		.arg = { KBPF_ARG_PTR_TO_CTX },
+	},
 	/* packet bytes, for the program types whose ctx is a kbpf_skb_ctx */
 	[BPF_FUNC_skb_load_bytes] = {
 		.name = "skb_load_bytes", .ret = KBPF_RET_INTEGER,

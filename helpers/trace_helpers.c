@@ -124,6 +124,26 @@ u64 kbpf_helper_get_current_task(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 	return (unsigned long)current;
 }
 
+/*
+ * The attach point's view of this run (struct kbpf_run_ctx, set by the
+ * link runner): the probed function's entry and the link's cookie. A run
+ * that did not come from a kbpf link sees 0 (the table only lets
+ * KPROBE / TRACEPOINT programs call these, and those run only from links).
+ */
+u64 kbpf_helper_get_func_ip(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	struct kbpf_run_ctx *rc = kbpf_run_ctx_current();
+
+	return rc ? rc->func_ip : 0;
+}
+
+u64 kbpf_helper_get_attach_cookie(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	struct kbpf_run_ctx *rc = kbpf_run_ctx_current();
+
+	return rc ? rc->cookie : 0;
+}
+
 u64 kbpf_helper_get_current_cgroup_id(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 {
 	struct cgroup *cgrp;

@@ -68,6 +68,9 @@ static inline u64 kbpf_ktime_ns(void)
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #endif
+#ifndef ENOTSUPP
+#define ENOTSUPP		524	/* the kernel's internal errno, as bpf(2) returns it */
+#endif
 #ifndef fallthrough
 #define fallthrough		__attribute__((__fallthrough__))
 #endif

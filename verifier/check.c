@@ -466,6 +466,12 @@ static int kbpf_check_call(struct kbpf_venv *env, u32 idx, const struct bpf_insn
 		kbpf_vlog(env, "cannot call GPL-restricted function from non-GPL compatible program\n");
 		return -EINVAL;
 	}
+	/* as Linux: every tracing type finds the helper, only kprobes may call it */
+	if (insn->imm == BPF_FUNC_get_func_ip && env->attr->prog_type != BPF_PROG_TYPE_KPROBE) {
+		kbpf_vlog(env, "func %s#%d not supported for program type %u\n", fn->name,
+			  insn->imm, env->attr->prog_type);
+		return -ENOTSUPP;
+	}
 	for (i = 0; i < 5; i++) {
 		u32 regno = BPF_REG_1 + i;
 		const struct kbpf_reg *reg = &regs[regno];

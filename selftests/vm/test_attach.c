@@ -530,6 +530,175 @@ void test_attach_kprobe_multi_errors(void)
 }
 
 /* kbpf event links for one kprobe: "function", "function+off", retprobe */
+/*
+ * v = lookup(map, 0); if (v) { v[0] += 1; v[1] = get_func_ip(ctx) (kprobes
+ * only); v[2] = get_attach_cookie(ctx); } return 1.
+ */
+static int prog_ip_cookie(struct bpf_insn *p, int map, bool func_ip)
+{
+	struct bpf_insn ld[] = { LD_MAP_FD(BPF_REG_1, map) };
+	int n = 0;
+
+	p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_6, BPF_REG_1);
+	p[n++] = (struct bpf_insn)ST_MEM(BPF_W, BPF_REG_10, -4, 0);
+	p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_2, BPF_REG_10);
+	p[n++] = (struct bpf_insn)ALU64_IMM(BPF_ADD, BPF_REG_2, -4);
+	p[n++] = ld[0];
+	p[n++] = ld[1];
+	p[n++] = (struct bpf_insn)CALL(BPF_FUNC_map_lookup_elem);
+	p[n++] = (struct bpf_insn)JMP_IMM(BPF_JEQ, BPF_REG_0, 0, func_ip ? 9 : 6);
+	p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_7, BPF_REG_0);
+	p[n++] = (struct bpf_insn)MOV64_IMM(BPF_REG_1, 1);
+	p[n++] = (struct bpf_insn)ATOMIC_ADD64(BPF_REG_7, BPF_REG_1, 0);
+	if (func_ip) {
+		p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_1, BPF_REG_6);
+		p[n++] = (struct bpf_insn)CALL(BPF_FUNC_get_func_ip);
+		p[n++] = (struct bpf_insn)STX_MEM(BPF_DW, BPF_REG_7, BPF_REG_0, 8);
+	}
+	p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_1, BPF_REG_6);
+	p[n++] = (struct bpf_insn)CALL(BPF_FUNC_get_attach_cookie);
+	p[n++] = (struct bpf_insn)STX_MEM(BPF_DW, BPF_REG_7, BPF_REG_0, 16);
+	p[n++] = (struct bpf_insn)MOV64_IMM(BPF_REG_0, 1);	/* see prog_tp_nr() */
+	p[n++] = (struct bpf_insn)EXIT_INSN();
+	return n;
+}
+
+/* The kernel's side: prog on one perf event through a link with a cookie. */
+static int kernel_perf_link(struct perf_set *ps, int prog, __u64 cookie)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.link_create.prog_fd = prog;
+	a.link_create.target_fd = ps->fd[0];
+	a.link_create.attach_type = BPF_PERF_EVENT;
+	a.link_create.perf_event.bpf_cookie = cookie;
+	return b_call(&be_kernel, BPF_LINK_CREATE, &a);
+}
+
+static bool kernel_perf_event(struct perf_set *ps, struct perf_event_attr *pa)
+{
+	int fd = perf_open(pa, 0);
+
+	ps->n = 0;
+	if (fd < 0) {
+		kt_info("perf_event_open: %s", strerror(errno));
+		return false;
+	}
+	ps->fd[ps->n++] = fd;
+	return true;
+}
+
+/*
+ * get_func_ip and get_attach_cookie from kprobes (kprobe_multi link and
+ * kbpf event link, entry and return) and a tracepoint (event link), each
+ * against the kernel's program on a perf event attached through a
+ * BPF_PERF_EVENT link with the same cookie, on the same calls.
+ */
+static void ip_cookie_case(const char *what, bool tp, bool ret, bool multi)
+{
+	unsigned long long addr = ksym_addr("__x64_sys_getppid");
+	__u64 cookie = multi ? 7 : 42;	/* event_link() always sets 42 */
+	int map[2], prog[2], n, k, link, klink = -1;
+	struct perf_event_attr pa;
+	struct bpf_insn p[2][24];
+	struct perf_set ps = { .n = 0 };
+	__u64 v[2][3];
+
+	REQUIRE(addr, "no __x64_sys_getppid in /proc/kallsyms");
+	for (k = 0; k < 2; k++) {
+		map[k] = val_map(backends[k]);
+		n = prog_ip_cookie(p[k], map[k], !tp);
+		prog[k] = load_ex(backends[k], tp ? TRACEPOINT : KPROBE, p[k], n,
+				  k == 0 && multi ? BPF_TRACE_KPROBE_MULTI : 0);
+		REQUIRE(prog[k] >= 0, "%s: %s: load: %s", what, backends[k]->name,
+			kt_res(prog[k]));
+	}
+	if (multi)
+		link = kprobe_multi("__x64_sys_getppid", 0, cookie,
+				    ret ? BPF_F_KPROBE_MULTI_RETURN : 0, prog[0]);
+	else if (tp)
+		link = event_link("syscalls:sys_enter_getppid", 0, 0, prog[0]);
+	else
+		link = event_link("__x64_sys_getppid", 0, ret ? KBPF_EVENT_F_RETPROBE : 0,
+				  prog[0]);
+	REQUIRE(link >= 0, "%s: kbpf link: %s", what, kt_res(link));
+	memset(&pa, 0, sizeof(pa));
+	pa.size = sizeof(pa);
+	pa.sample_period = 1;
+	if (tp) {
+		pa.type = PERF_TYPE_TRACEPOINT;
+		pa.config = tp_id("syscalls/sys_enter_getppid");
+		pa.sample_type = PERF_SAMPLE_RAW;
+	} else {
+		pa.type = read_int_file("/sys/bus/event_source/devices/kprobe/type");
+		pa.config = ret ? 1 : 0;
+		pa.config1 = (__u64)(unsigned long)"__x64_sys_getppid";
+	}
+	if (kernel_perf_event(&ps, &pa))
+		klink = kernel_perf_link(&ps, prog[1], cookie);
+	if (klink < 0)
+		kt_info("%s: kernel perf link: %s", what, kt_res(klink));
+
+	call_getppid(N_CALLS);
+
+	for (k = 0; k < 2; k++)
+		read_val(backends[k], map[k], v[k]);
+	CHECK(v[0][0] == N_CALLS, "%s: kbpf count %llu, expected %d", what,
+	      (unsigned long long)v[0][0], N_CALLS);
+	CHECK(v[0][2] == cookie, "%s: kbpf cookie %llu, expected %llu", what,
+	      (unsigned long long)v[0][2], (unsigned long long)cookie);
+	if (!tp)
+		CHECK(v[0][1] == addr, "%s: kbpf func_ip %#llx, expected %#llx", what,
+		      (unsigned long long)v[0][1], addr);
+	if (klink >= 0) {
+		SAME_VAL(what, v[0][0], v[1][0]);
+		SAME_VAL(what, v[0][1], v[1][1]);
+		SAME_VAL(what, v[0][2], v[1][2]);
+		close(klink);
+	} else {
+		kt_fail(__FILE__, __LINE__, "%s: kernel oracle unavailable", what);
+	}
+	perf_close(&ps);
+	close(link);
+	for (k = 0; k < 2; k++) {
+		close(prog[k]);
+		close(map[k]);
+	}
+}
+
+void test_attach_func_ip_cookie(void)
+{
+	struct bpf_insn p[24];
+	int map, n, r[2], k;
+
+	ip_cookie_case("kprobe_multi entry", false, false, true);
+	ip_cookie_case("kprobe_multi return", false, true, true);
+	ip_cookie_case("event link kprobe", false, false, false);
+	ip_cookie_case("event link kretprobe", false, true, false);
+	ip_cookie_case("event link tracepoint", true, false, false);
+
+	/* which program types may call them: the same answer as the kernel */
+	for (k = 0; k < 2; k++) {
+		map = val_map(backends[k]);
+		n = prog_ip_cookie(p, map, true);
+		r[k] = load_ex(backends[k], TRACEPOINT, p, n, 0);	/* get_func_ip */
+		if (r[k] >= 0)
+			close(r[k]);
+		close(map);
+	}
+	SAME_RES("get_func_ip from a tracepoint", r[0], r[1]);
+	for (k = 0; k < 2; k++) {
+		map = val_map(backends[k]);
+		n = prog_ip_cookie(p, map, false);
+		r[k] = load_ex(backends[k], RAW_TP, p, n, 0);	/* get_attach_cookie */
+		if (r[k] >= 0)
+			close(r[k]);
+		close(map);
+	}
+	SAME_RES("get_attach_cookie from a raw tracepoint", r[0], r[1]);
+}
+
 void test_attach_kprobe_event(void)
 {
 	unsigned long long addr = ksym_addr("__x64_sys_getppid");
