@@ -33,6 +33,8 @@ u64 kbpf_helper_get_current_comm(u64 buf, u64 size, u64 r3, u64 r4, u64 r5);
 u64 kbpf_helper_get_current_task(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);
 u64 kbpf_helper_get_current_cgroup_id(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);
 u64 kbpf_helper_get_func_ip(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);
+u64 kbpf_helper_get_stackid(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);
+u64 kbpf_helper_get_stack(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);
 u64 kbpf_helper_get_attach_cookie(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);
 u64 kbpf_helper_trace_printk(u64 fmt, u64 fmt_size, u64 a1, u64 a2, u64 a3);
 void kbpf_trace_printk_prepare(void);

@@ -128,6 +128,19 @@ static const struct kbpf_helper_proto kbpf_protos[KBPF_FUNC_MAX] = {
 			 KBPF_TYPE_BIT(BPF_PROG_TYPE_TRACEPOINT),
 		.arg = { KBPF_ARG_PTR_TO_CTX },
 	},
+	/* stacks of the traced event (helpers/stack_helpers.c) */
+	[BPF_FUNC_get_stackid] = {
+		.name = "get_stackid", .ret = KBPF_RET_INTEGER, .gpl_only = true,
+		.types = KBPF_TYPES_TRACING,
+		.arg = { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_CONST_MAP_PTR, KBPF_ARG_ANYTHING },
+		.map_types = KBPF_TYPE_BIT(BPF_MAP_TYPE_STACK_TRACE),
+	},
+	[BPF_FUNC_get_stack] = {
+		.name = "get_stack", .ret = KBPF_RET_INTEGER, .gpl_only = true,
+		.types = KBPF_TYPES_TRACING,
+		.arg = { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_PTR_TO_UNINIT_MEM,
+			 KBPF_ARG_CONST_SIZE_OR_ZERO, KBPF_ARG_ANYTHING },
+	},
 	/* packet bytes, for the program types whose ctx is a kbpf_skb_ctx */
 	[BPF_FUNC_skb_load_bytes] = {
 		.name = "skb_load_bytes", .ret = KBPF_RET_INTEGER,

@@ -42,7 +42,7 @@ static int kbpf_kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct kbpf_kprobe *p = container_of(kp, struct kbpf_kprobe, rp.kp);
 
-	kbpf_link_run_trace(&p->kl->link, regs, p->cookie, p->func_ip);
+	kbpf_link_run_trace(&p->kl->link, regs, p->cookie, p->func_ip, regs);
 	return 0;
 }
 
@@ -50,7 +50,7 @@ static int kbpf_kretprobe_handler(struct kretprobe_instance *ri, struct pt_regs 
 {
 	struct kbpf_kprobe *p = container_of(get_kretprobe(ri), struct kbpf_kprobe, rp);
 
-	kbpf_link_run_trace(&p->kl->link, regs, p->cookie, p->func_ip);
+	kbpf_link_run_trace(&p->kl->link, regs, p->cookie, p->func_ip, regs);
 	return 0;
 }
 

@@ -59,7 +59,7 @@ static void kbpf_perf_tp_overflow(struct perf_event *event,
 	if (buf->used > size)
 		memset(buf->data + size, 0, buf->used - size);
 	buf->used = size;
-	kbpf_link_run_guarded(&pl->link, buf->data, pl->cookie, 0);
+	kbpf_link_run_guarded(&pl->link, buf->data, pl->cookie, 0, regs);
 out:
 	kbpf_trace_end();
 }

@@ -47,7 +47,7 @@ static void kbpf_raw_tp_probe(void *data, u64 a0, u64 a1, u64 a2, u64 a3,
 					   a9, a10, a11 };
 
 	memset(&args[rl->num_args], 0, (KBPF_RAW_TP_MAX_ARGS - rl->num_args) * sizeof(u64));
-	kbpf_link_run_trace(&rl->link, args, 0, 0);
+	kbpf_link_run_trace(&rl->link, args, 0, 0, NULL);
 }
 
 static void kbpf_raw_tp_release(struct kbpf_link *link)

@@ -170,6 +170,7 @@ static inline struct kbpf_map *kbpf_map_from_desc(const struct kbpf_map_desc *de
 const struct kbpf_map_ops *kbpf_map_type_ops(u32 map_type);
 extern const struct kbpf_map_ops kbpf_array_map_ops;
 extern const struct kbpf_map_ops kbpf_htab_map_ops;
+extern const struct kbpf_map_ops kbpf_stackmap_ops;
 extern const struct kbpf_map_ops kbpf_prog_array_map_ops;
 extern const struct kbpf_map_ops kbpf_percpu_array_map_ops;
 extern const struct kbpf_map_ops kbpf_htab_percpu_map_ops;
@@ -192,6 +193,28 @@ int kbpf_generic_delete_batch(struct kbpf_map *map, const union bpf_attr *attr,
 struct kbpf_prog;
 /* maps/prog_array.c: may prog share this PROG_ARRAY (type, JIT)? */
 bool kbpf_prog_array_compatible(struct kbpf_map *map, const struct kbpf_prog *prog);
+
+/*
+ * A map's raw spinlock, from any context programs run in: irqs off; in
+ * NMI only a trylock (-EBUSY when it is held: the NMI may have interrupted
+ * the holder on this CPU).
+ */
+static inline int kbpf_map_lock_irqsave(raw_spinlock_t *lock, unsigned long *flags)
+{
+	if (in_nmi())
+		return raw_spin_trylock_irqsave(lock, *flags) ? 0 : -EBUSY;
+	raw_spin_lock_irqsave(lock, *flags);
+	return 0;
+}
+
+/*
+ * maps/stackmap.c. KBPF_STACK_MAX_FRAMES is the deepest stack kbpf
+ * records: 6.1's default kernel.perf_event_max_stack (that sysctl is not
+ * exported to modules, so kbpf does not follow changes to it).
+ */
+#define KBPF_STACK_MAX_FRAMES	127
+u32 kbpf_stackmap_max_frames(const struct kbpf_map *map);
+long kbpf_stackmap_get_id(struct kbpf_map *map, const u64 *ips, u32 nr, u64 flags);
 
 /* maps/area.c: large zeroed map memory, accounted, may fail quietly. */
 void *kbpf_map_area_alloc(u64 size, int numa_node);
@@ -417,11 +440,15 @@ struct kbpf_link {
  *		 a kbpf event link; 0 for raw tracepoints)
  *	func_ip	 kprobes: the probed function's address (0 when the probe has
  *		 an offset, as Linux); 0 for tracepoints
+ *	regs	 where stacks start (get_stackid, get_stack): the probe's
+ *		 pt_regs, or the caller regs perf hands a tracepoint's
+ *		 overflow handler; NULL for raw tracepoints
  */
 struct kbpf_run_ctx {
 	struct bpf_run_ctx base;
 	u64 cookie;
 	u64 func_ip;
+	struct pt_regs *regs;
 };
 
 static inline struct kbpf_run_ctx *kbpf_run_ctx_current(void)
@@ -461,10 +488,10 @@ struct kbpf_link *kbpf_link_get(int fd);	/* ref or ERR_PTR */
 bool kbpf_trace_begin(void);
 void kbpf_trace_end(void);
 void kbpf_link_run_trace(struct kbpf_link *link, const void *ctx, u64 cookie,
-			 u64 func_ip);
+			 u64 func_ip, struct pt_regs *regs);
 /* The same, for a caller that already holds kbpf_trace_begin(). */
 void kbpf_link_run_guarded(struct kbpf_link *link, const void *ctx, u64 cookie,
-			   u64 func_ip);
+			   u64 func_ip, struct pt_regs *regs);
 /*
  * Type-specific bpf_link_info fields (uapi kbpf_link_info_*) sit where
  * 6.1's union starts (the kernel builds with -fno-strict-aliasing).

@@ -213,9 +213,9 @@ void kbpf_trace_end(void)
  * caller holds kbpf_trace_begin().
  */
 void kbpf_link_run_guarded(struct kbpf_link *link, const void *ctx, u64 cookie,
-			   u64 func_ip)
+			   u64 func_ip, struct pt_regs *regs)
 {
-	struct kbpf_run_ctx rc = { .cookie = cookie, .func_ip = func_ip };
+	struct kbpf_run_ctx rc = { .cookie = cookie, .func_ip = func_ip, .regs = regs };
 	struct kbpf_prog *prog;
 #ifdef CONFIG_BPF_SYSCALL
 	struct bpf_run_ctx *old;
@@ -237,10 +237,10 @@ void kbpf_link_run_guarded(struct kbpf_link *link, const void *ctx, u64 cookie,
 }
 
 void kbpf_link_run_trace(struct kbpf_link *link, const void *ctx, u64 cookie,
-			 u64 func_ip)
+			 u64 func_ip, struct pt_regs *regs)
 {
 	if (likely(kbpf_trace_begin()))
-		kbpf_link_run_guarded(link, ctx, cookie, func_ip);
+		kbpf_link_run_guarded(link, ctx, cookie, func_ip, regs);
 	else
 		atomic64_inc(&link->misses);
 	kbpf_trace_end();

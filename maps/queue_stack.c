@@ -78,17 +78,6 @@ static void kbpf_qs_free(struct kbpf_map *map)
 	kbpf_map_area_free(kbpf_qs(map));
 }
 
-static int kbpf_qs_lock(struct kbpf_queue_stack *qs, unsigned long *flags)
-{
-	if (in_nmi()) {
-		if (!raw_spin_trylock_irqsave(&qs->lock, *flags))
-			return -EBUSY;
-		return 0;
-	}
-	raw_spin_lock_irqsave(&qs->lock, *flags);
-	return 0;
-}
-
 static void *kbpf_qs_slot(struct kbpf_queue_stack *qs, u32 i)
 {
 	return &qs->elements[(u64)i * qs->map.desc.value_size];
@@ -101,7 +90,7 @@ static int kbpf_queue_get(struct kbpf_map *map, void *value, bool delete)
 	unsigned long flags;
 	int err;
 
-	err = kbpf_qs_lock(qs, &flags);
+	err = kbpf_map_lock_irqsave(&qs->lock, &flags);
 	if (err)
 		return err;
 	if (kbpf_qs_empty(qs)) {
@@ -125,7 +114,7 @@ static int kbpf_stack_get(struct kbpf_map *map, void *value, bool delete)
 	u32 index;
 	int err;
 
-	err = kbpf_qs_lock(qs, &flags);
+	err = kbpf_map_lock_irqsave(&qs->lock, &flags);
 	if (err)
 		return err;
 	if (kbpf_qs_empty(qs)) {
@@ -173,7 +162,7 @@ static int kbpf_qs_push(struct kbpf_map *map, const void *value, u64 flags)
 	if (flags & BPF_NOEXIST || flags > BPF_EXIST)
 		return -EINVAL;
 
-	err = kbpf_qs_lock(qs, &irqflags);
+	err = kbpf_map_lock_irqsave(&qs->lock, &irqflags);
 	if (err)
 		return err;
 	if (kbpf_qs_full(qs)) {

@@ -10,6 +10,7 @@ static const struct kbpf_map_ops *const kbpf_map_types[] = {
 	[BPF_MAP_TYPE_PROG_ARRAY] = &kbpf_prog_array_map_ops,
 	[BPF_MAP_TYPE_PERCPU_HASH] = &kbpf_htab_percpu_map_ops,
 	[BPF_MAP_TYPE_PERCPU_ARRAY] = &kbpf_percpu_array_map_ops,
+	[BPF_MAP_TYPE_STACK_TRACE] = &kbpf_stackmap_ops,
 	[BPF_MAP_TYPE_LRU_HASH]	= &kbpf_htab_lru_map_ops,
 	[BPF_MAP_TYPE_LRU_PERCPU_HASH] = &kbpf_htab_lru_percpu_map_ops,
 	[BPF_MAP_TYPE_LPM_TRIE]	= &kbpf_lpm_trie_map_ops,

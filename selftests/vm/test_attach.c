@@ -18,6 +18,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <signal.h>
@@ -697,6 +698,309 @@ void test_attach_func_ip_cookie(void)
 		close(map);
 	}
 	SAME_RES("get_attach_cookie from a raw tracepoint", r[0], r[1]);
+}
+
+/* ---- stacks ------------------------------------------------------------ */
+
+#define STACK_FRAMES	32
+#define BPF_F_BAD_STACK_FLAG	(1ull << 11)
+
+/* The map commands and create checks, errno for errno with the kernel. */
+static void stack_map_rules(void)
+{
+	static const struct { __u32 ksz, vsz, max, flags; } c[] = {
+		{ 4, 8 * 127, 8, 0 }, { 4, 8 * 128, 8, 0 }, { 8, 64, 8, 0 }, { 4, 4, 8, 0 },
+		{ 4, 12, 8, 0 }, { 4, 64, 0, 0 }, { 4, 64, 8, BPF_F_NO_PREALLOC },
+		{ 4, 32 * 3, 8, BPF_F_STACK_BUILD_ID }, { 4, 40, 8, BPF_F_STACK_BUILD_ID },
+		{ 4, 64, 8, BPF_F_RDONLY | BPF_F_WRONLY }, { 4, 64, 8, BPF_F_RDONLY_PROG },
+	};
+	__u64 val[8] = { 0 };
+	__u32 key, next;
+	unsigned int i;
+	int r[2], k, m;
+
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		char what[64];
+
+		for (k = 0; k < 2; k++) {
+			r[k] = b_map_create(backends[k], BPF_MAP_TYPE_STACK_TRACE, c[i].ksz,
+					    c[i].vsz, c[i].max, c[i].flags, "st");
+			if (r[k] >= 0)
+				close(r[k]);
+		}
+		snprintf(what, sizeof(what), "create key %u value %u max %u flags %#x", c[i].ksz,
+			 c[i].vsz, c[i].max, c[i].flags);
+		SAME_RES(what, r[0], r[1]);
+	}
+	static struct trace tk[2];
+
+	memset(tk, 0, sizeof(tk));
+	for (k = 0; k < 2; k++) {
+		struct trace *t = &tk[k];
+
+		m = b_map_create(backends[k], BPF_MAP_TYPE_STACK_TRACE, 4, 64, 8, 0, "st");
+		REQUIRE(m >= 0, "%s: create: %s", backends[k]->name, kt_res(m));
+		key = 0;
+		tr(t, b_map_lookup(backends[k], m, &key, val), 0, "lookup empty id 0");
+		key = 1 << 20;
+		tr(t, b_map_lookup(backends[k], m, &key, val), 0, "lookup id past the buckets");
+		key = 0;
+		tr(t, b_map_update(backends[k], m, &key, val, 0), 0, "update");
+		tr(t, b_map_delete(backends[k], m, &key), 0, "delete empty id 0");
+		key = 1 << 20;
+		tr(t, b_map_delete(backends[k], m, &key), 0, "delete id past the buckets");
+		tr(t, b_map_next_key(backends[k], m, NULL, &next), 0, "first key of empty map");
+		close(m);
+	}
+	compare_traces(&tk[0], &tk[1]);
+}
+
+/*
+ * kprobe: v[0] += 1; v[1] = get_stackid(ctx, smap, 0) (kernel stack);
+ * v[2] = get_stackid(ctx, smap, BPF_F_USER_STACK); v[3] = get_stackid with
+ * an unknown flag (-EINVAL). Returns 0.
+ */
+static int prog_stackid(struct bpf_insn *p, int smap, int vals)
+{
+	struct bpf_insn ls[] = { LD_MAP_FD(BPF_REG_2, smap) }, lv[] = { LD_MAP_FD(BPF_REG_1, vals) };
+	static const __u64 flags[3] = { 0, BPF_F_USER_STACK, BPF_F_BAD_STACK_FLAG };
+	int n = 0, i;
+
+	p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_6, BPF_REG_1);
+	for (i = 0; i < 3; i++) {
+		p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_1, BPF_REG_6);
+		p[n++] = ls[0];
+		p[n++] = ls[1];
+		p[n++] = (struct bpf_insn)MOV64_IMM(BPF_REG_3, (__s32)flags[i]);
+		p[n++] = (struct bpf_insn)CALL(BPF_FUNC_get_stackid);
+		p[n++] = (struct bpf_insn)STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_0, -8 * (i + 2));
+	}
+	p[n++] = (struct bpf_insn)ST_MEM(BPF_W, BPF_REG_10, -4, 0);
+	p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_2, BPF_REG_10);
+	p[n++] = (struct bpf_insn)ALU64_IMM(BPF_ADD, BPF_REG_2, -4);
+	p[n++] = lv[0];
+	p[n++] = lv[1];
+	p[n++] = (struct bpf_insn)CALL(BPF_FUNC_map_lookup_elem);
+	p[n++] = (struct bpf_insn)JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 8);
+	p[n++] = (struct bpf_insn)MOV64_IMM(BPF_REG_1, 1);
+	p[n++] = (struct bpf_insn)ATOMIC_ADD64(BPF_REG_0, BPF_REG_1, 0);
+	for (i = 0; i < 3; i++) {
+		p[n++] = (struct bpf_insn)LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, -8 * (i + 2));
+		p[n++] = (struct bpf_insn)STX_MEM(BPF_DW, BPF_REG_0, BPF_REG_1, 8 * (i + 1));
+	}
+	p[n++] = (struct bpf_insn)MOV64_IMM(BPF_REG_0, 0);
+	p[n++] = (struct bpf_insn)EXIT_INSN();
+	return n;
+}
+/*
+ * tracepoint: v = lookup(vals, 0); v[0] = get_stack(ctx, &v[1], size, flags);
+ * returns 1 (see prog_tp_nr()).
+ */
+static int prog_get_stack(struct bpf_insn *p, int vals, __u32 size, __u64 flags)
+{
+	struct bpf_insn lv[] = { LD_MAP_FD(BPF_REG_1, vals) };
+	int n = 0;
+
+	p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_6, BPF_REG_1);
+	p[n++] = (struct bpf_insn)ST_MEM(BPF_W, BPF_REG_10, -4, 0);
+	p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_2, BPF_REG_10);
+	p[n++] = (struct bpf_insn)ALU64_IMM(BPF_ADD, BPF_REG_2, -4);
+	p[n++] = lv[0];
+	p[n++] = lv[1];
+	p[n++] = (struct bpf_insn)CALL(BPF_FUNC_map_lookup_elem);
+	p[n++] = (struct bpf_insn)JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 8);
+	p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_7, BPF_REG_0);
+	p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_1, BPF_REG_6);
+	p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_2, BPF_REG_7);
+	p[n++] = (struct bpf_insn)ALU64_IMM(BPF_ADD, BPF_REG_2, 8);
+	p[n++] = (struct bpf_insn)MOV64_IMM(BPF_REG_3, size);
+	p[n++] = (struct bpf_insn)MOV64_IMM(BPF_REG_4, (__s32)flags);
+	p[n++] = (struct bpf_insn)CALL(BPF_FUNC_get_stack);
+	p[n++] = (struct bpf_insn)STX_MEM(BPF_DW, BPF_REG_7, BPF_REG_0, 0);
+	p[n++] = (struct bpf_insn)MOV64_IMM(BPF_REG_0, 1);
+	p[n++] = (struct bpf_insn)EXIT_INSN();
+	return n;
+}
+
+static void stack_dump(const char *what, const __u64 *ips, int n)
+{
+	char line[512];
+	int i, o = 0;
+
+	for (i = 0; i < n && ips[i] && o < (int)sizeof(line) - 20; i++)
+		o += snprintf(line + o, sizeof(line) - o, " %llx", (unsigned long long)ips[i]);
+	line[o] = 0;
+	kt_info("%s:%s", what, line);
+}
+
+/* kbpf's stack map and the kernel's hold the same frames under id. */
+static void stack_same_frames(const char *what, const int smap[2], __u64 id)
+{
+	__u64 f[2][STACK_FRAMES];
+	__u32 key = (__u32)id;
+	int r[2], k;
+
+	for (k = 0; k < 2; k++) {
+		memset(f[k], 0xab, sizeof(f[k]));
+		r[k] = b_map_lookup(backends[k], smap[k], &key, f[k]);
+	}
+	SAME_RES(what, r[0], r[1]);
+	if (r[0] == 0 && r[1] == 0 && memcmp(f[0], f[1], sizeof(f[0]))) {
+		kt_fail(__FILE__, __LINE__, "%s: frames differ", what);
+		stack_dump("kbpf  ", f[0], STACK_FRAMES);
+		stack_dump("kernel", f[1], STACK_FRAMES);
+	}
+}
+
+/*
+ * get_stackid from a kprobe and get_stack from a tracepoint, kbpf and the
+ * kernel on the same events: the same ids (6.1's hash, so the same
+ * buckets), the same frames, the same errors; then the map commands.
+ */
+void test_attach_stack_trace(void)
+{
+	unsigned long long addr = ksym_addr("__x64_sys_getppid");
+	int smap[2], vals[2], prog[2], n, k, link;
+	struct bpf_insn p[2][64];
+	__u64 v[2][STACK_FRAMES + 1], first;
+	struct perf_set ps;
+	bool have_oracle;
+
+	REQUIRE(addr, "no __x64_sys_getppid in /proc/kallsyms");
+	stack_map_rules();
+
+	/* kprobe: kernel and user stack ids, and a bad flag */
+	for (k = 0; k < 2; k++) {
+		smap[k] = b_map_create(backends[k], BPF_MAP_TYPE_STACK_TRACE, 4, 8 * STACK_FRAMES,
+				       64, 0, "stacks");
+		REQUIRE(smap[k] >= 0, "%s: stack map: %s", backends[k]->name, kt_res(smap[k]));
+		vals[k] = b_map_create(backends[k], BPF_MAP_TYPE_ARRAY, 4, 32, 1, 0, "vals");
+		REQUIRE(vals[k] >= 0, "%s: vals: %s", backends[k]->name, kt_res(vals[k]));
+		n = prog_stackid(p[k], smap[k], vals[k]);
+		prog[k] = load_ex(backends[k], KPROBE, p[k], n, k == 0 ? BPF_TRACE_KPROBE_MULTI : 0);
+		REQUIRE(prog[k] >= 0, "%s: load: %s", backends[k]->name, kt_res(prog[k]));
+	}
+	link = kprobe_multi("__x64_sys_getppid", 0, 0, 0, prog[0]);
+	REQUIRE(link >= 0, "kprobe_multi link: %s", kt_res(link));
+	have_oracle = kernel_kprobe(&ps, "__x64_sys_getppid", false, prog[1]);
+	call_getppid(N_CALLS);
+	close(link);
+	perf_close(&ps);
+	for (k = 0; k < 2; k++) {
+		__u32 key = 0;
+
+		memset(v[k], 0, sizeof(v[k]));
+		REQUIRE(b_map_lookup(backends[k], vals[k], &key, v[k]) == 0, "read vals");
+	}
+	CHECK(v[0][0] == N_CALLS, "kbpf runs %llu, expected %d", (unsigned long long)v[0][0],
+	      N_CALLS);
+	CHECK((__s64)v[0][1] >= 0 && (__s64)v[0][2] >= 0, "kbpf ids: kernel stack %s, user %s",
+	      kt_res((long)v[0][1]), kt_res((long)v[0][2]));
+	CHECK((__s64)v[0][3] == -EINVAL, "kbpf unknown flag: %s", kt_res((long)v[0][3]));
+	REQUIRE(have_oracle, "kernel perf kprobe oracle unavailable");
+	SAME_VAL("runs", v[0][0], v[1][0]);
+	SAME_VAL("kernel stack id", v[0][1], v[1][1]);
+	SAME_VAL("user stack id", v[0][2], v[1][2]);
+	SAME_VAL("unknown flag", v[0][3], v[1][3]);
+	stack_same_frames("kernel stack", smap, v[0][1]);
+	stack_same_frames("user stack", smap, v[0][2]);
+	{
+		/* the kernel stack starts at the probe: regs->ip is the int3's + 1 */
+		__u32 key = (__u32)v[0][1];
+
+		first = 0;
+		if (b_map_lookup(&be_kbpf, smap[0], &key, v[0]) == 0)
+			first = v[0][0];
+		CHECK(first == addr + 1, "first frame %#llx, expected %#llx",
+		      (unsigned long long)first, addr + 1);
+	}
+	{
+		/* the same ids, in the same order */
+		__u32 key[2] = { 0, 0 }, next[2];
+		int r[2], i;
+
+		for (i = 0; i < 70; i++) {
+			for (k = 0; k < 2; k++)
+				r[k] = b_map_next_key(backends[k], smap[k], i ? &key[k] : NULL,
+						      &next[k]);
+			SAME_RES("get_next_key", r[0], r[1]);
+			if (r[0] || r[1])
+				break;
+			SAME_VAL("next id", next[0], next[1]);
+			key[0] = next[0];
+			key[1] = next[1];
+		}
+		for (k = 0; k < 2; k++)
+			r[k] = b_map_delete(backends[k], smap[k], &key[0]);
+		SAME_RES("delete last id", r[0], r[1]);
+		for (k = 0; k < 2; k++)
+			r[k] = b_map_delete(backends[k], smap[k], &key[0]);
+		SAME_RES("delete it again", r[0], r[1]);
+	}
+	for (k = 0; k < 2; k++) {
+		close(prog[k]);
+		close(vals[k]);
+		close(smap[k]);
+	}
+
+	/*
+	 * tracepoints: get_stack into a map value, with a skip, an odd size,
+	 * user stacks; on a syscall tracepoint (perf hands over the syscall's
+	 * user regs: no kernel stack) and on task:task_rename (kernel regs).
+	 */
+	{
+		static const struct { __u32 size; __u64 flags; } g[] = {
+			{ 8 * STACK_FRAMES, 0 }, { 8 * 4, 1 }, { 8 * 4 + 4, 0 },
+			{ 8 * 8, BPF_F_USER_STACK }, { 8 * 4, BPF_F_USER_BUILD_ID },
+			{ 8 * 4, 0x800 },
+		};
+		unsigned int i;
+
+		for (i = 0; i < 2 * ARRAY_SIZE(g); i++) {
+			bool rename = i >= ARRAY_SIZE(g);
+			unsigned int j = i % ARRAY_SIZE(g);
+			char what[96];
+
+			snprintf(what, sizeof(what), "%s: get_stack size %u flags %#llx",
+				 rename ? "task_rename" : "sys_enter_getppid", g[j].size,
+				 (unsigned long long)g[j].flags);
+			for (k = 0; k < 2; k++) {
+				vals[k] = b_map_create(backends[k], BPF_MAP_TYPE_ARRAY, 4,
+						       8 * (STACK_FRAMES + 1), 1, 0, "vals");
+				REQUIRE(vals[k] >= 0, "vals");
+				n = prog_get_stack(p[k], vals[k], g[j].size, g[j].flags);
+				prog[k] = load_ex(backends[k], TRACEPOINT, p[k], n, 0);
+				REQUIRE(prog[k] >= 0, "%s: %s: load: %s", what, backends[k]->name,
+					kt_res(prog[k]));
+			}
+			link = event_link(rename ? "task:task_rename" : "syscalls:sys_enter_getppid",
+					  0, 0, prog[0]);
+			REQUIRE(link >= 0, "event link: %s", kt_res(link));
+			have_oracle = kernel_tracepoint(&ps, rename ? "task/task_rename" :
+							"syscalls/sys_enter_getppid", prog[1]);
+			if (rename)
+				prctl(PR_SET_NAME, "kbpf_stack");
+			else
+				call_getppid(3);
+			close(link);
+			perf_close(&ps);
+			for (k = 0; k < 2; k++) {
+				__u32 key = 0;
+
+				memset(v[k], 0, sizeof(v[k]));
+				b_map_lookup(backends[k], vals[k], &key, v[k]);
+				close(prog[k]);
+				close(vals[k]);
+			}
+			REQUIRE(have_oracle, "kernel tracepoint oracle unavailable");
+			SAME_VAL(what, v[0][0], v[1][0]);
+			if (memcmp(v[0], v[1], sizeof(v[0]))) {
+				kt_fail(__FILE__, __LINE__, "%s: frames differ", what);
+				stack_dump("kbpf  ", v[0] + 1, STACK_FRAMES);
+				stack_dump("kernel", v[1] + 1, STACK_FRAMES);
+			}
+		}
+	}
 }
 
 void test_attach_kprobe_event(void)
