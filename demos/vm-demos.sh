@@ -1,0 +1,81 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The demo programs in the guest (busybox sh):
+#
+#   vm-demos.sh [OUTDIR]
+#
+# Runs each demo loader on the guest kernel's own bpf(2) (where the kernel
+# has the program type) and under the LD_PRELOAD shim against /dev/kbpf.
+# Each loader prints its demo output, its own assertions as PASS:/FAIL: lines
+# and "R <key> <value>" results; for demos that run on both backends, every
+# R line must be the same in both runs ("PASS: demo_<name>_agree"). Loader
+# stderr (libbpf warnings, the shim log) is kept in OUTDIR (default /tmp).
+# Exit status 1 if any FAIL.
+
+out=${1:-/tmp}
+SHIM=/tests/libkbpf-preload.so
+fails=0
+
+pass() { echo "PASS: $1"; }
+fail() { echo "FAIL: $1 ($2)"; fails=$((fails + 1)); }
+
+# run <demo> <label> <cmd...>: run a loader, print its output, count FAILs.
+run() {
+	name=$1 label=$2
+	shift 2
+	echo "---- $name on $label ----"
+	"$@" -l "$label" > "$out/$name-$label.txt" 2> "$out/$name-$label.err"
+	rc=$?
+	grep -v '^R ' "$out/$name-$label.txt"
+	fails=$((fails + $(grep -c '^FAIL: ' "$out/$name-$label.txt")))
+	if [ $rc -ne 0 ] && ! grep -q '^FAIL: ' "$out/$name-$label.txt"; then
+		fail "demo_${name}_exit_$label" "status $rc: $(tail -n 3 "$out/$name-$label.err" | tr '\n' ' ')"
+	elif [ $rc -ne 0 ]; then
+		echo "# $name on $label: stderr ends with:"
+		tail -n 5 "$out/$name-$label.err" | sed 's/^/#   /'
+	fi
+}
+
+# agree <demo>: the R lines of the kernel and kbpf runs are identical.
+agree() {
+	grep '^R ' "$out/$1-kernel.txt" > "$out/$1-kernel.r"
+	grep '^R ' "$out/$1-kbpf.txt" > "$out/$1-kbpf.r"
+	if [ ! -s "$out/$1-kernel.r" ]; then
+		fail "demo_$1_agree" "no results from the kernel run"
+	elif cmp -s "$out/$1-kernel.r" "$out/$1-kbpf.r"; then
+		pass "demo_$1_agree"
+	else
+		fail "demo_$1_agree" "kbpf: $(tr '\n' ' ' < "$out/$1-kbpf.r"); kernel: $(tr '\n' ' ' < "$out/$1-kernel.r")"
+	fi
+}
+
+# via_kbpf <demo>: the kbpf run really went through /dev/kbpf (shim log).
+via_kbpf() {
+	if grep -q '^kbpf-shim: bpf(BPF_PROG_LOAD, size=[0-9]*) = [0-9]' "$out/$1-kbpf.err"; then
+		pass "demo_$1_via_kbpf"
+	else
+		fail "demo_$1_via_kbpf" "no successful PROG_LOAD in the shim log"
+	fi
+}
+
+# kbpf <demo> <loader args...>: under the shim only.
+kbpf() {
+	name=$1
+	shift
+	run "$name" kbpf env KBPF_SHIM_LOG=1 LD_PRELOAD=$SHIM "$@"
+	via_kbpf "$name"
+}
+
+# both <demo> <loader args...>: kernel first (the oracle), then kbpf.
+both() {
+	name=$1
+	shift
+	run "$name" kernel "$@"
+	kbpf "$name" "$@"
+	agree "$name"
+}
+
+both syscount /tests/demo-syscount
+
+[ $fails -eq 0 ]
