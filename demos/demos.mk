@@ -16,7 +16,7 @@ DEMO_OUT   := build/demos
 VM_TIMEOUT ?= 600
 V          ?= 0
 
-DEMO_NAMES := syscount
+DEMO_NAMES := syscount vfsread
 DEMO_BINS  := $(patsubst %,$(DEMO_OUT)/demo-%,$(DEMO_NAMES))
 SHIM_LIB   := build/shim/libkbpf-preload.so
 
@@ -29,7 +29,7 @@ DEMO_CFLAGS := -O2 -g -Wall -Wextra -Werror -I. -Idemos
 
 bins: $(DEMO_BINS)
 
-$(DEMO_OUT)/%.bpf.o: demos/%.bpf.c demos/%.h
+$(DEMO_OUT)/%.bpf.o: demos/%.bpf.c demos/%.h demos/count.bpf.h
 	@mkdir -p $(@D)
 	clang $(BPF_CFLAGS) -c $< -o $@
 

@@ -9,6 +9,7 @@
 #include <linux/types.h>
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
+#include "count.bpf.h"
 #include "syscount.h"
 
 struct {
@@ -24,22 +25,6 @@ struct {
 	__type(key, struct syscount_key);
 	__type(value, __u64);
 } by_nr SEC(".maps");
-
-/* Add one to map[key], creating the entry; a lost insert race retries. */
-static __always_inline void count_one(void *map, const void *key)
-{
-	__u64 one = 1, *val;
-
-	val = bpf_map_lookup_elem(map, key);
-	if (!val) {
-		if (bpf_map_update_elem(map, key, &one, BPF_NOEXIST) == 0)
-			return;
-		val = bpf_map_lookup_elem(map, key);
-		if (!val)
-			return;	/* map full */
-	}
-	__sync_fetch_and_add(val, 1);
-}
 
 SEC("raw_tp/sys_enter")
 int count_sys_enter(struct bpf_raw_tracepoint_args *ctx)

@@ -77,5 +77,10 @@ both() {
 }
 
 both syscount /tests/demo-syscount
+# The guest kernel's kprobe_multi needs CONFIG_FPROBE (not in Debian's 6.1):
+# its run uses libbpf's perf kprobe on the same function (-p).
+run vfsread kernel /tests/demo-vfsread -p
+kbpf vfsread /tests/demo-vfsread
+agree vfsread
 
 [ $fails -eq 0 ]
