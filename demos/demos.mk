@@ -16,12 +16,12 @@ DEMO_OUT   := build/demos
 VM_TIMEOUT ?= 600
 V          ?= 0
 
-DEMO_NAMES := syscount vfsread
+DEMO_NAMES := syscount vfsread nf_firewall
 DEMO_BINS  := $(patsubst %,$(DEMO_OUT)/demo-%,$(DEMO_NAMES))
 SHIM_LIB   := build/shim/libkbpf-preload.so
 
 MULTIARCH  := $(shell gcc -print-multiarch)
-BPF_CFLAGS := -O2 -g -target bpf -Wall -Werror -I/usr/include/$(MULTIARCH) -Idemos
+BPF_CFLAGS := -O2 -g -target bpf -Wall -Werror -I/usr/include/$(MULTIARCH) -I. -Idemos
 DEMO_CFLAGS := -O2 -g -Wall -Wextra -Werror -I. -Idemos
 
 .PHONY: bins check run
@@ -29,7 +29,7 @@ DEMO_CFLAGS := -O2 -g -Wall -Wextra -Werror -I. -Idemos
 
 bins: $(DEMO_BINS)
 
-$(DEMO_OUT)/%.bpf.o: demos/%.bpf.c demos/%.h demos/count.bpf.h
+$(DEMO_OUT)/%.bpf.o: demos/%.bpf.c demos/%.h demos/count.bpf.h uapi/kbpf.h
 	@mkdir -p $(@D)
 	clang $(BPF_CFLAGS) -c $< -o $@
 

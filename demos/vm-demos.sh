@@ -82,5 +82,7 @@ both syscount /tests/demo-syscount
 run vfsread kernel /tests/demo-vfsread -p
 kbpf vfsread /tests/demo-vfsread
 agree vfsread
+# Linux 6.1 has no netfilter program type: kbpf only, the packets decide.
+kbpf nf_firewall /tests/demo-nf_firewall
 
 [ $fails -eq 0 ]
