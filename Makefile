@@ -3,7 +3,7 @@
 # kbpf top-level Makefile: entry points for building the module, the demo and
 # running the tests. The module itself is described by ./Kbuild.
 #
-#   make demo     build kbpf.ko and the demo loader, boot the VM, run the demo
+#   make demo     build kbpf.ko, the demo loader and the demo programs, boot the VM, run them
 #   make check    unit tests (native) + in-VM suite; last line "N passed, N failed"
 #   make vm CMD='...' [SHARE=dir]   run CMD in the VM (kbpf.ko loaded)
 #   make vm-shell                   interactive shell in the VM
@@ -55,6 +55,7 @@ VM_UNIT_HDRS := $(wildcard selftests/unit/*.h) $(wildcard include/*.h)
 VM_TEST_BIN  := $(BUILD)/vm/kbpf_test
 DEMO_BIN     := $(BUILD)/user/kbpf-demo
 RUN_VM       := selftests/qemu/run-vm.sh
+DEMOS_MK     := demos/demos.mk
 UNIT_MK      := selftests/unit/unit.mk
 
 .PHONY: all deps module demo check vm vm-shell clean help bins shim
@@ -98,9 +99,13 @@ VM_FLAGS = --timeout $(VM_TIMEOUT) --log $(BUILD)/vm/console.log $(if $(filter 1
 	   $(if $(filter 1,$(NOMOD)),--no-module)
 VM_MODULE = $(if $(filter 1,$(NOMOD)),,module)
 
-demo: deps module $(DEMO_BIN)
-	@echo "[demo] running /tests/kbpf-demo in the VM"
-	@$(RUN_VM) $(VM_FLAGS) --bin $(DEMO_BIN) -- /tests/kbpf-demo
+# One boot: kbpf-demo, then the BPF demo programs (demos/, README "Demo
+# programs"), each on the guest kernel's BPF and on kbpf through the shim.
+demo: deps module shim $(DEMO_BIN)
+	@$(MAKE) --no-print-directory -f $(DEMOS_MK) bins
+	@echo "[demo] running /tests/kbpf-demo, then the demo programs (/tests/vm-demos.sh) in the VM"
+	@$(MAKE) --no-print-directory -f $(DEMOS_MK) run VM_TIMEOUT=$(VM_TIMEOUT) V=$(V) \
+		DEMO_LOG=$(BUILD)/vm/console.log RUN_BINS=$(DEMO_BIN) RUN_FIRST=/tests/kbpf-demo
 
 check: deps
 	@VM_TIMEOUT=$(VM_TIMEOUT) T='$(T)' V=$(V) selftests/check.sh

@@ -15,6 +15,16 @@ SHELL      := /bin/bash
 DEMO_OUT   := build/demos
 VM_TIMEOUT ?= 600
 V          ?= 0
+# check: where the guest's outputs (results.txt, per-run .txt/.err) and the
+# console log go.
+DEMO_SHARE ?= $(DEMO_OUT)/share
+# check: T=filter selects demos (see vm-demos.sh).
+T          ?=
+DEMO_LOG   ?= $(DEMO_OUT)/console.log
+# run: static binaries to add to /tests/ and commands to run before the demos
+# (the top-level `make demo` runs kbpf-demo first).
+RUN_BINS   ?=
+RUN_FIRST  ?=
 
 DEMO_NAMES := syscount vfsread nf_firewall
 DEMO_BINS  := $(patsubst %,$(DEMO_OUT)/demo-%,$(DEMO_NAMES))
@@ -43,10 +53,13 @@ VM_DEMO_FLAGS = --timeout $(VM_TIMEOUT) $(if $(filter 1,$(V)),--verbose) \
 		$(foreach b,$(DEMO_BINS),--dynbin $(b))
 
 check: bins
-	@rm -rf $(DEMO_OUT)/share; mkdir -p $(DEMO_OUT)/share; chmod 777 $(DEMO_OUT)/share
-	@selftests/qemu/run-vm.sh --quiet --log $(DEMO_OUT)/console.log $(VM_DEMO_FLAGS) \
-		--share $(DEMO_OUT)/share -- \
-		'/tests/vm-demos.sh /mnt/share > /mnt/share/results.txt 2>&1'
+	@rm -rf $(DEMO_SHARE); mkdir -p $(DEMO_SHARE); chmod 777 $(DEMO_SHARE)
+	@selftests/qemu/run-vm.sh --quiet --log $(DEMO_LOG) $(VM_DEMO_FLAGS) \
+		--share $(DEMO_SHARE) -- \
+		'/tests/vm-demos.sh /mnt/share '\''$(T)'\'' > /mnt/share/results.txt 2>&1'
 
+# Every command runs even if one before it failed; the status says if any did.
 run: bins
-	@selftests/qemu/run-vm.sh --log $(DEMO_OUT)/console.log $(VM_DEMO_FLAGS) -- /tests/vm-demos.sh
+	@selftests/qemu/run-vm.sh --log $(DEMO_LOG) $(VM_DEMO_FLAGS) \
+		$(foreach b,$(RUN_BINS),--bin $(b)) -- \
+		'rc=0; for c in $(RUN_FIRST) /tests/vm-demos.sh; do $$c || rc=1; done; exit $$rc'

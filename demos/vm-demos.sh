@@ -3,7 +3,7 @@
 #
 # The demo programs in the guest (busybox sh):
 #
-#   vm-demos.sh [OUTDIR]
+#   vm-demos.sh [OUTDIR [FILTER]]
 #
 # Runs each demo loader on the guest kernel's own bpf(2) (where the kernel
 # has the program type) and under the LD_PRELOAD shim against /dev/kbpf.
@@ -11,9 +11,12 @@
 # and "R <key> <value>" results; for demos that run on both backends, every
 # R line must be the same in both runs ("PASS: demo_<name>_agree"). Loader
 # stderr (libbpf warnings, the shim log) is kept in OUTDIR (default /tmp).
-# Exit status 1 if any FAIL.
+# FILTER (comma-separated, like `make check T=`) runs only the demos whose
+# test names it can select: an item that contains demo_<name> or is part of
+# it ("demo_nf", "demo_vfsread_agree"). Exit status 1 if any FAIL.
 
 out=${1:-/tmp}
+filter=${2:-}
 SHIM=/tests/libkbpf-preload.so
 fails=0
 
@@ -67,6 +70,20 @@ kbpf() {
 	via_kbpf "$name"
 }
 
+# wanted <demo>: selected by the filter.
+selected=0
+wanted() {
+	selected=$((selected + 1))
+	[ -n "$filter" ] || return 0
+	for item in $(echo "$filter" | tr ',' ' '); do
+		item=$(echo "$item" | tr -d '*?')
+		case "demo_$1" in *"$item"*) return 0 ;; esac
+		case "$item" in *"demo_$1"*) return 0 ;; esac
+	done
+	selected=$((selected - 1))
+	return 1
+}
+
 # both <demo> <loader args...>: kernel first (the oracle), then kbpf.
 both() {
 	name=$1
@@ -76,13 +93,20 @@ both() {
 	agree "$name"
 }
 
-both syscount /tests/demo-syscount
-# The guest kernel's kprobe_multi needs CONFIG_FPROBE (not in Debian's 6.1):
-# its run uses libbpf's perf kprobe on the same function (-p).
-run vfsread kernel /tests/demo-vfsread -p
-kbpf vfsread /tests/demo-vfsread
-agree vfsread
-# Linux 6.1 has no netfilter program type: kbpf only, the packets decide.
-kbpf nf_firewall /tests/demo-nf_firewall
+if wanted syscount; then
+	both syscount /tests/demo-syscount
+fi
+if wanted vfsread; then
+	# The guest kernel's kprobe_multi needs CONFIG_FPROBE (not in Debian's
+	# 6.1): its run uses libbpf's perf kprobe on the same function (-p).
+	run vfsread kernel /tests/demo-vfsread -p
+	kbpf vfsread /tests/demo-vfsread
+	agree vfsread
+fi
+if wanted nf_firewall; then
+	# Linux 6.1 has no netfilter program type: kbpf only, the packets decide.
+	kbpf nf_firewall /tests/demo-nf_firewall
+fi
 
+[ $selected -gt 0 ] || fail filter "no demo matches '$filter'"
 [ $fails -eq 0 ]
