@@ -101,8 +101,7 @@ VM_MODULE = $(if $(filter 1,$(NOMOD)),,module)
 
 # One boot: kbpf-demo, then the BPF demo programs (demos/, README "Demo
 # programs"), each on the guest kernel's BPF and on kbpf through the shim.
-demo: deps module shim $(DEMO_BIN)
-	@$(MAKE) --no-print-directory -f $(DEMOS_MK) bins
+demo: deps module shim demos $(DEMO_BIN)
 	@echo "[demo] running /tests/kbpf-demo, then the demo programs (/tests/vm-demos.sh) in the VM"
 	@$(MAKE) --no-print-directory -f $(DEMOS_MK) run VM_TIMEOUT=$(VM_TIMEOUT) V=$(V) \
 		DEMO_LOG=$(BUILD)/vm/console.log RUN_BINS=$(DEMO_BIN) RUN_FIRST=/tests/kbpf-demo
@@ -112,14 +111,20 @@ check: deps
 
 # The shim is in the guest's /tests/ too; DYNBIN='files' adds dynamically
 # linked programs (with the libraries ldd names), e.g. DYNBIN=/usr/sbin/bpftool.
-VM_DYN = --dynbin build/shim/libkbpf-preload.so $(foreach f,$(DYNBIN),--dynbin $(f))
+# The demo programs (demos/) are there too (/tests/demo-*, /tests/vm-demos.sh).
+VM_DYN = --dynbin build/shim/libkbpf-preload.so $(foreach f,$(DYNBIN),--dynbin $(f)) \
+	 --bin demos/vm-demos.sh $(foreach f,$(shell ls build/demos/demo-* 2>/dev/null),--dynbin $(f))
 
-vm: deps $(VM_MODULE) bins shim
+.PHONY: demos
+demos: deps
+	@$(MAKE) --no-print-directory -f $(DEMOS_MK) bins
+
+vm: deps $(VM_MODULE) bins shim demos
 	@$(RUN_VM) $(VM_FLAGS) --bin $(VM_TEST_BIN) --bin $(DEMO_BIN) $(VM_DYN) \
 		$(if $(SHARE),--share $(SHARE)) \
 		$(if $(CMD),-- '$(subst ','\'',$(CMD))',--interactive)
 
-vm-shell: deps $(VM_MODULE) bins shim
+vm-shell: deps $(VM_MODULE) bins shim demos
 	@$(RUN_VM) $(VM_FLAGS) --bin $(VM_TEST_BIN) --bin $(DEMO_BIN) $(VM_DYN) \
 		$(if $(SHARE),--share $(SHARE)) --interactive
 
