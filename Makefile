@@ -113,7 +113,7 @@ check: deps
 # linked programs (with the libraries ldd names), e.g. DYNBIN=/usr/sbin/bpftool.
 # The demo programs (demos/) are there too (/tests/demo-*, /tests/vm-demos.sh).
 VM_DYN = --dynbin build/shim/libkbpf-preload.so $(foreach f,$(DYNBIN),--dynbin $(f)) \
-	 --bin demos/vm-demos.sh $(foreach f,$(shell ls build/demos/demo-* 2>/dev/null),--dynbin $(f))
+	 --bin demos/vm-demos.sh --bin demos/vm-bench.sh $(foreach f,$(shell ls build/demos/demo-* 2>/dev/null),--dynbin $(f))
 
 .PHONY: demos
 demos: deps

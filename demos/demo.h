@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <linux/types.h>
 #include <bpf/libbpf.h>
 
 /*
@@ -56,6 +57,31 @@ int demo_load(struct demo *d, struct bpf_object *obj);
 
 /* Look up a map by name; NULL (and a FAIL line) if absent. */
 struct bpf_map *demo_map(struct demo *d, struct bpf_object *obj, const char *name);
+
+/* Move to a new network namespace and bring its lo up; 0 or -errno. */
+int demo_netns_lo_up(void);
+
+/* An IPv4 UDP socket bound to addr:port (port 0: any); -1 on error. */
+int demo_udp_socket(const char *addr, int port);
+
+/* Send n 4-byte datagrams from tx to 127.0.0.1:port; the number sent. */
+unsigned int demo_udp_send(int tx, int port, unsigned int n);
+
+/* Upstream's numbers (the design notes); 6.1's <linux/bpf.h> has neither. */
+#define DEMO_PROG_TYPE_NETFILTER	32	/* BPF_PROG_TYPE_NETFILTER */
+#define DEMO_ATTACH_NETFILTER		45	/* BPF_NETFILTER */
+
+/*
+ * Make libbpf 1.1 know SEC("netfilter") (it does not); call before opening
+ * the object. 0 or a negative error.
+ */
+int demo_register_netfilter(void);
+
+/*
+ * BPF_LINK_CREATE for a netfilter program with a raw bpf(2) call (libbpf 1.1
+ * has no netfilter link; the shim forwards the call). The link fd or -1.
+ */
+int demo_nf_link_create(int prog_fd, __u32 pf, __u32 hooknum, __s32 priority);
 
 /* Exit status for main(). */
 int demo_exit(const struct demo *d);

@@ -26,7 +26,7 @@ DEMO_LOG   ?= $(DEMO_OUT)/console.log
 RUN_BINS   ?=
 RUN_FIRST  ?=
 
-DEMO_NAMES := syscount vfsread nf_firewall
+DEMO_NAMES := syscount vfsread nf_firewall bench_events
 DEMO_BINS  := $(patsubst %,$(DEMO_OUT)/demo-%,$(DEMO_NAMES))
 SHIM_LIB   := build/shim/libkbpf-preload.so
 

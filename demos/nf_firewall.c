@@ -17,22 +17,17 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
-#include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/bpf.h>
 #include <linux/netfilter.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "uapi/kbpf.h"
 #include "demo.h"
 #include "nf_firewall.h"
 
@@ -51,57 +46,6 @@ static const struct {
 	{ "127.0.0.2", 7, 5 },
 };
 
-static int netns_lo_up(void)
-{
-	struct ifreq ifr;
-	int s, err;
-
-	if (unshare(CLONE_NEWNET))
-		return -errno;
-	s = socket(AF_INET, SOCK_DGRAM, 0);
-	if (s < 0)
-		return -errno;
-	memset(&ifr, 0, sizeof(ifr));
-	strcpy(ifr.ifr_name, "lo");
-	err = ioctl(s, SIOCGIFFLAGS, &ifr);
-	if (!err) {
-		ifr.ifr_flags |= IFF_UP;
-		err = ioctl(s, SIOCSIFFLAGS, &ifr);
-	}
-	err = err ? -errno : 0;
-	close(s);
-	return err;
-}
-
-/* A UDP socket bound to addr:port (port 0: any). */
-static int udp_socket(const char *addr, int port)
-{
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
-	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-	if (s < 0)
-		return -1;
-	inet_pton(AF_INET, addr, &sin.sin_addr);
-	if (bind(s, (struct sockaddr *)&sin, sizeof(sin))) {
-		close(s);
-		return -1;
-	}
-	return s;
-}
-
-/* Send n datagrams from tx to 127.0.0.1:port; the number sent. */
-static unsigned int udp_send(int tx, int port, unsigned int n)
-{
-	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(port),
-				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	unsigned int i, sent = 0;
-
-	for (i = 0; i < n; i++)
-		if (sendto(tx, "kbpf", 4, 0, (struct sockaddr *)&to, sizeof(to)) == 4)
-			sent++;
-	return sent;
-}
-
 /* Receive until NF_FIREWALL_DRAIN_MS pass without a datagram; the count. */
 static unsigned int udp_drain(int rx)
 {
@@ -113,19 +57,6 @@ static unsigned int udp_drain(int rx)
 		if (recv(rx, buf, sizeof(buf), 0) == 4)
 			n++;
 	return n;
-}
-
-/* BPF_LINK_CREATE for BPF_NETFILTER with a raw bpf(2) (the shim forwards it). */
-static int nf_link_create(int prog_fd, __u32 pf, __u32 hooknum, __s32 priority)
-{
-	struct kbpf_link_create_netfilter nf = { pf, hooknum, priority, 0 };
-	union bpf_attr attr;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.link_create.prog_fd = prog_fd;
-	attr.link_create.attach_type = NF_FIREWALL_ATTACH_TYPE;
-	memcpy(&attr.link_create.kprobe_multi, &nf, sizeof(nf));
-	return syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
 }
 
 static void print_drops(int fd)
@@ -160,7 +91,6 @@ static unsigned int map_entries(int fd)
 
 int main(int argc, char **argv)
 {
-	LIBBPF_OPTS(libbpf_prog_handler_opts, handler_opts);
 	int port = NF_FIREWALL_DEFAULT_PORT, open_port, link_fd = -1, i, err;
 	int rx_blocked = -1, rx_open = -1, tx[NF_FIREWALL_NSRC] = { -1, -1 };
 	unsigned int sent_open = 0, got_blocked, got_open;
@@ -179,23 +109,22 @@ int main(int argc, char **argv)
 	open_port = port - 1;
 	port_cfg = port;
 
-	err = netns_lo_up();
+	err = demo_netns_lo_up();
 	demo_check(&d, !err, "netns", "new netns with lo up: %s", strerror(-err));
-	rx_blocked = udp_socket("127.0.0.1", port);
-	rx_open = udp_socket("127.0.0.1", open_port);
+	rx_blocked = demo_udp_socket("127.0.0.1", port);
+	rx_open = demo_udp_socket("127.0.0.1", open_port);
 	for (i = 0; i < NF_FIREWALL_NSRC; i++)
-		tx[i] = udp_socket(sources[i].addr, 0);
+		tx[i] = demo_udp_socket(sources[i].addr, 0);
 	if (err || rx_blocked < 0 || rx_open < 0 || tx[0] < 0 || tx[1] < 0) {
 		demo_check(&d, false, "sockets", "%s", strerror(errno));
 		goto out;
 	}
 	/* Without the firewall, the blocked port receives. */
-	udp_send(tx[0], port, 1);
+	demo_udp_send(tx[0], port, 1);
 	got_blocked = udp_drain(rx_blocked);
 	demo_check(&d, got_blocked == 1, "before_attach", "%u of 1 datagram arrived", got_blocked);
 
-	if (libbpf_register_prog_handler("netfilter", NF_FIREWALL_PROG_TYPE,
-					 NF_FIREWALL_ATTACH_TYPE, &handler_opts) < 0) {
+	if (demo_register_netfilter()) {
 		demo_check(&d, false, "open", "libbpf_register_prog_handler failed");
 		goto out;
 	}
@@ -215,16 +144,16 @@ int main(int argc, char **argv)
 	prog = bpf_object__find_program_by_name(obj, "udp_firewall");
 	if (!dropped || !prog)
 		goto out;
-	link_fd = nf_link_create(bpf_program__fd(prog), NFPROTO_IPV4, NF_INET_LOCAL_IN,
-				 NF_FIREWALL_PRIORITY);
+	link_fd = demo_nf_link_create(bpf_program__fd(prog), NFPROTO_IPV4, NF_INET_LOCAL_IN,
+				      NF_FIREWALL_PRIORITY);
 	demo_check(&d, link_fd >= 0, "attach", "BPF_LINK_CREATE netfilter: %s", strerror(errno));
 	if (link_fd < 0)
 		goto out;
 
 	printf("firewall: dropping UDP to port %d at IPv4 LOCAL_IN\n", port);
 	for (i = 0; i < NF_FIREWALL_NSRC; i++) {
-		unsigned int a = udp_send(tx[i], port, sources[i].to_blocked);
-		unsigned int b = udp_send(tx[i], open_port, sources[i].to_open);
+		unsigned int a = demo_udp_send(tx[i], port, sources[i].to_blocked);
+		unsigned int b = demo_udp_send(tx[i], open_port, sources[i].to_open);
 
 		printf("  from %-10s: %u to port %d, %u to port %d\n", sources[i].addr,
 		       a, port, b, open_port);
@@ -255,7 +184,7 @@ int main(int argc, char **argv)
 	/* Closing the link's last fd detaches: the port receives again. */
 	close(link_fd);
 	link_fd = -1;
-	udp_send(tx[1], port, 1);
+	demo_udp_send(tx[1], port, 1);
 	got_blocked = udp_drain(rx_blocked);
 	demo_check(&d, got_blocked == 1, "after_close", "%u of 1 datagram arrived", got_blocked);
 out:
