@@ -53,12 +53,14 @@ agree() {
 	fi
 }
 
-# via_kbpf <demo>: the kbpf run really went through /dev/kbpf (shim log).
+# via_kbpf <demo>: the kbpf run really went through /dev/kbpf: the shim log
+# shows a successful attach (libbpf's feature probes load programs too).
 via_kbpf() {
-	if grep -q '^kbpf-shim: bpf(BPF_PROG_LOAD, size=[0-9]*) = [0-9]' "$out/$1-kbpf.err"; then
+	if grep -Eq '^kbpf-shim: bpf\((BPF_LINK_CREATE|BPF_RAW_TRACEPOINT_OPEN), size=[0-9]*\) = [0-9]' \
+			"$out/$1-kbpf.err"; then
 		pass "demo_$1_via_kbpf"
 	else
-		fail "demo_$1_via_kbpf" "no successful PROG_LOAD in the shim log"
+		fail "demo_$1_via_kbpf" "no successful LINK_CREATE/RAW_TRACEPOINT_OPEN in the shim log"
 	fi
 }
 
@@ -102,6 +104,13 @@ if wanted vfsread; then
 	run vfsread kernel /tests/demo-vfsread -p
 	kbpf vfsread /tests/demo-vfsread
 	agree vfsread
+fi
+# TODO(RINGBUF): execsnoop needs BPF_MAP_TYPE_RINGBUF, which kbpf does not
+# have yet (its kbpf run fails at map creation). Run it by default, here and
+# in the README's table, once the ring buffer lands; until then only with
+# KBPF_DEMO_RINGBUF=1 (e.g. make vm CMD='KBPF_DEMO_RINGBUF=1 vm-demos.sh').
+if [ "${KBPF_DEMO_RINGBUF:-0}" = 1 ] && wanted execsnoop; then
+	both execsnoop /tests/demo-execsnoop
 fi
 if wanted nf_firewall; then
 	# Linux 6.1 has no netfilter program type: kbpf only, the packets decide.
