@@ -3,7 +3,7 @@
 # kbpf top-level Makefile: entry points for building the module, the demo and
 # running the tests. The module itself is described by ./Kbuild.
 #
-#   make demo     build kbpf.ko and the demo loader, boot the VM, run the demo
+#   make demo     build kbpf.ko, the demo loader and the demo programs, boot the VM, run them
 #   make check    unit tests (native) + in-VM suite; last line "N passed, N failed"
 #   make vm CMD='...' [SHARE=dir]   run CMD in the VM (kbpf.ko loaded)
 #   make vm-shell                   interactive shell in the VM
@@ -55,6 +55,7 @@ VM_UNIT_HDRS := $(wildcard selftests/unit/*.h) $(wildcard include/*.h)
 VM_TEST_BIN  := $(BUILD)/vm/kbpf_test
 DEMO_BIN     := $(BUILD)/user/kbpf-demo
 RUN_VM       := selftests/qemu/run-vm.sh
+DEMOS_MK     := demos/demos.mk
 UNIT_MK      := selftests/unit/unit.mk
 
 .PHONY: all deps module demo check vm vm-shell clean help bins shim
@@ -98,23 +99,32 @@ VM_FLAGS = --timeout $(VM_TIMEOUT) --log $(BUILD)/vm/console.log $(if $(filter 1
 	   $(if $(filter 1,$(NOMOD)),--no-module)
 VM_MODULE = $(if $(filter 1,$(NOMOD)),,module)
 
-demo: deps module $(DEMO_BIN)
-	@echo "[demo] running /tests/kbpf-demo in the VM"
-	@$(RUN_VM) $(VM_FLAGS) --bin $(DEMO_BIN) -- /tests/kbpf-demo
+# One boot: kbpf-demo, then the BPF demo programs (demos/, README "Demo
+# programs"), each on the guest kernel's BPF and on kbpf through the shim.
+demo: deps module shim demos $(DEMO_BIN)
+	@echo "[demo] running /tests/kbpf-demo, then the demo programs (/tests/vm-demos.sh) in the VM"
+	@$(MAKE) --no-print-directory -f $(DEMOS_MK) run VM_TIMEOUT=$(VM_TIMEOUT) V=$(V) \
+		DEMO_LOG=$(BUILD)/vm/console.log RUN_BINS=$(DEMO_BIN) RUN_FIRST=/tests/kbpf-demo
 
 check: deps
 	@VM_TIMEOUT=$(VM_TIMEOUT) T='$(T)' V=$(V) selftests/check.sh
 
 # The shim is in the guest's /tests/ too; DYNBIN='files' adds dynamically
 # linked programs (with the libraries ldd names), e.g. DYNBIN=/usr/sbin/bpftool.
-VM_DYN = --dynbin build/shim/libkbpf-preload.so $(foreach f,$(DYNBIN),--dynbin $(f))
+# The demo programs (demos/) are there too (/tests/demo-*, /tests/vm-demos.sh).
+VM_DYN = --dynbin build/shim/libkbpf-preload.so $(foreach f,$(DYNBIN),--dynbin $(f)) \
+	 --bin demos/vm-demos.sh --bin demos/vm-bench.sh $(foreach f,$(shell ls build/demos/demo-* 2>/dev/null),--dynbin $(f))
 
-vm: deps $(VM_MODULE) bins shim
+.PHONY: demos
+demos: deps
+	@$(MAKE) --no-print-directory -f $(DEMOS_MK) bins
+
+vm: deps $(VM_MODULE) bins shim demos
 	@$(RUN_VM) $(VM_FLAGS) --bin $(VM_TEST_BIN) --bin $(DEMO_BIN) $(VM_DYN) \
 		$(if $(SHARE),--share $(SHARE)) \
 		$(if $(CMD),-- '$(subst ','\'',$(CMD))',--interactive)
 
-vm-shell: deps $(VM_MODULE) bins shim
+vm-shell: deps $(VM_MODULE) bins shim demos
 	@$(RUN_VM) $(VM_FLAGS) --bin $(VM_TEST_BIN) --bin $(DEMO_BIN) $(VM_DYN) \
 		$(if $(SHARE),--share $(SHARE)) --interactive
 

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # `make check`: native unit tests, the in-VM suite, then the LD_PRELOAD shim's
-# native tests and its in-VM libbpf test (second boot). Collects every
+# native tests and its in-VM libbpf test (second boot), then the demo
+# programs as asserted tests (third boot). Collects every
 # "PASS: <name>" / "FAIL: <name>" line from both, prints per-suite results and
 # ends with exactly one line "N passed, N failed". Exits non-zero on any
 # failure, if no test ran at all, or if the VM did not report success.
@@ -88,8 +89,21 @@ if ! make --no-print-directory build/vm/kbpf_test > "$out/build.log" 2>&1; then
 	synthetic_fail vm "build: kbpf_test (compile failed)"
 	vm_ok=0
 fi
+# T naming only demo tests (demo_*) selects the demos suite alone.
+only_demos() {
+	local item items
+	[ -n "$T" ] || return 1
+	IFS=, read -ra items <<< "$T"
+	for item in "${items[@]}"; do
+		[[ "$item" == *demo* ]] || return 1
+	done
+	return 0
+}
 vstatus=-
-if [ $vm_ok -eq 1 ]; then
+if only_demos; then
+	stage "vm: skipped (T names only demo tests)"
+	vstatus=0
+elif [ $vm_ok -eq 1 ]; then
 	targs=""
 	[ -n "$T" ] && targs="-t '$T'"
 	flags=(--quiet --timeout "$VM_TIMEOUT" --log "$out/console.log"
@@ -160,12 +174,44 @@ if [ -z "$T" ] || [[ "$T" == *shim* ]]; then
 	fi
 fi
 
+# ---- suite 5: the demo programs (demos/), asserted, one more boot ------------
+# clang-built BPF programs with libbpf loaders, each on the guest kernel and
+# under the shim on kbpf (see demos/vm-demos.sh). Skipped when T selects
+# tests that are not demo tests.
+dstatus=0
+if [ -z "$T" ] || [[ "$T" == *demo* ]]; then
+	dstatus=-
+	stage "demos: building the demo programs and loaders"
+	if [ $mod_ok -eq 0 ] || [ ! -f kbpf.ko ]; then
+		synthetic_fail demos "build: kbpf.ko (make module failed)"
+	elif ! make --no-print-directory -f selftests/shim/shim.mk shim > "$out/demos-build.log" 2>&1 ||
+	     ! make --no-print-directory -f demos/demos.mk bins >> "$out/demos-build.log" 2>&1; then
+		cat "$out/demos-build.log"
+		synthetic_fail demos "build: demo programs or loaders (compile failed)"
+	else
+		stage "demos: booting the guest and running /tests/vm-demos.sh"
+		make --no-print-directory -f demos/demos.mk check VM_TIMEOUT="$VM_TIMEOUT" V="$V" \
+			DEMO_SHARE="$out/demos-share" DEMO_LOG="$out/demos-console.log" T="$T"
+		dstatus=$?
+		if [ -f "$out/demos-share/results.txt" ]; then
+			grep -E '^FAIL: ' "$out/demos-share/results.txt" || true
+			collect demos "$out/demos-share/results.txt"
+		fi
+		case $dstatus in
+		0) ;;
+		124) synthetic_fail demos "guest (timed out after ${VM_TIMEOUT}s, see $out/demos-console.log)" ;;
+		125) synthetic_fail demos "guest (no success marker: panic/oops/WARN/crash, see $out/demos-console.log)" ;;
+		*) grep -q '^demos FAIL ' "$results" || synthetic_fail demos "guest (exit status $dstatus without a FAIL line)" ;;
+		esac
+	fi
+fi
+
 # ---- summary -----------------------------------------------------------------
 echo
 echo "================ results ================"
 total_pass=0
 total_fail=0
-for suite in unit corpus vm shim shim-vm; do
+for suite in unit corpus vm shim shim-vm demos; do
 	p=$(grep -c "^$suite PASS " "$results")
 	f=$(grep -c "^$suite FAIL " "$results")
 	total_pass=$((total_pass + p))
@@ -173,6 +219,7 @@ for suite in unit corpus vm shim shim-vm; do
 	extra=""
 	[ "$suite" = vm ] && extra=" (guest exit status $vstatus)"
 	[ "$suite" = shim-vm ] && extra=" (guest exit status $svstatus)"
+	[ "$suite" = demos ] && extra=" (guest exit status $dstatus)"
 	echo "$suite: $p passed, $f failed$extra"
 	sed -n "s/^$suite FAIL /  FAIL: /p" "$results"
 done
@@ -181,5 +228,6 @@ status=0
 [ $((total_pass + total_fail)) -gt 0 ] || { echo "no test ran"; status=1; }
 [ "$vstatus" = 0 ] || status=1
 [ "$svstatus" = 0 ] || status=1
+[ "$dstatus" = 0 ] || status=1
 echo "$total_pass passed, $total_fail failed"
 exit $status

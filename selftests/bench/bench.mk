@@ -40,11 +40,21 @@ $(VM_BIN): selftests/bench/bench_vm.c $(PROG_SRCS) $(PROG_HDRS) uapi/kbpf.h
 native: $(NATIVE_BIN)
 	@$(NATIVE_BIN)
 
+# The per-event overhead of attached programs (demos/bench_events.c, run by
+# demos/vm-bench.sh): libbpf loaders, on the guest kernel and on kbpf.
+EVENT_BINS	:= build/demos/demo-bench_events build/shim/libkbpf-preload.so
+.PHONY: event-bins
+event-bins:
+	@$(MAKE) --no-print-directory -f demos/demos.mk bins
+	@$(MAKE) --no-print-directory -f selftests/shim/shim.mk shim
+
 # One boot; the guest's output is cut out of the console log afterwards.
-vm: $(VM_BIN)
+vm: $(VM_BIN) event-bins
 	@rc=0; selftests/qemu/run-vm.sh --quiet --timeout $(VM_TIMEOUT) --log $(VM_LOG) \
-		$(if $(filter 1,$(V)),--verbose) --bin $(VM_BIN) -- /tests/bench_vm || rc=$$?; \
-	sed -n '/^=== kbpf bench (VM/,/^=== end ===/p' $(VM_LOG); \
+		$(if $(filter 1,$(V)),--verbose) --bin $(VM_BIN) --bin demos/vm-bench.sh \
+		$(foreach b,$(EVENT_BINS),--dynbin $(b)) -- \
+		'rc=0; /tests/bench_vm || rc=1; /tests/vm-bench.sh || rc=1; exit $$rc' || rc=$$?; \
+	sed -n '/^=== kbpf .*(VM/,/^=== end ===/p' $(VM_LOG); \
 	[ $$rc -eq 0 ] || echo "bench: the VM run exited with status $$rc (console: $(VM_LOG))"; \
 	exit $$rc
 
