@@ -367,6 +367,17 @@ static long stat_val(const char *path, unsigned long long *val)
 	return 0;
 }
 
+/* OBJ_GET path into the trace; its value: is it the map with map_id? */
+static void tr_get_map(struct trace *x, const struct backend *b, const char *path,
+		       __u32 map_id, const char *what)
+{
+	int fd = b_get(b, path, 0);
+
+	tr(x, fd, fd >= 0 && b_map_id(b, fd) == map_id, "%s", what);
+	if (fd >= 0)
+		close(fd);
+}
+
 /* BPF_OBJ_GET as uid/gid nobody (fork; the result comes back as exit status). */
 static long get_as_nobody(const struct backend *b, const char *path, __u32 flags)
 {
@@ -400,7 +411,7 @@ void test_pin_fs_ops(void)
 	FILE *f;
 	long r;
 	__u32 map_id;
-	int k, map, fd;
+	int k, map;
 
 	/* The instance the VM's init mounts (mount -t kbpffs none /sys/fs/kbpf). */
 	if (!kt_kernel_as_kbpf) {
@@ -447,23 +458,14 @@ void test_pin_fs_ops(void)
 		tr(x, sysres(link(P(k, "d/e/m"), P(k, "d/hard"))), 0, "hard link");
 		r = stat_val(P(k, "d/hard"), &val);
 		tr(x, r, val, "nlink 2");
-		fd = b_get(b, P(k, "d/hard"), 0);
-		tr(x, fd, fd >= 0 && b_map_id(b, fd) == map_id, "get via the hard link");
-		if (fd >= 0)
-			close(fd);
+		tr_get_map(x, b, P(k, "d/hard"), map_id, "get via the hard link");
 		tr(x, sysres(rename(P(k, "d/e/m"), P(k, "moved"))), 0, "rename across dirs");
 		tr(x, b_get(b, P(k, "d/e/m"), 0), 0, "get the old name");
-		fd = b_get(b, P(k, "moved"), 0);
-		tr(x, fd, fd >= 0 && b_map_id(b, fd) == map_id, "get the new name");
-		if (fd >= 0)
-			close(fd);
+		tr_get_map(x, b, P(k, "moved"), map_id, "get the new name");
 		tr(x, sysres(symlink("moved", P(k, "sym"))), 0, "symlink");
 		r = stat_val(P(k, "sym"), &val);
 		tr(x, r, val, "symlink mode");
-		fd = b_get(b, P(k, "sym"), 0);
-		tr(x, fd, fd >= 0 && b_map_id(b, fd) == map_id, "get follows the symlink");
-		if (fd >= 0)
-			close(fd);
+		tr_get_map(x, b, P(k, "sym"), map_id, "get follows the symlink");
 		tr(x, sysres(rename(P(k, "d/e"), P(k, "e2"))), 0, "rename a dir");
 		tr(x, sysres(rmdir(P(k, "e2"))), 0, "rmdir the empty dir");
 		tr(x, sysres(rmdir(P(k, "d"))), 0, "rmdir d (still has the hard link)");
@@ -471,10 +473,8 @@ void test_pin_fs_ops(void)
 		tr(x, sysres(rmdir(P(k, "d"))), 0, "rmdir d");
 		tr(x, sysres(unlink(P(k, "d"))), 0, "unlink of a missing name");
 		tr(x, sysres(unlink(P(k, "sym"))), 0, "unlink the symlink");
-		fd = b_get(b, P(k, "moved"), 0);
-		tr(x, fd, fd >= 0, "the object is still pinned under its last name");
-		if (fd >= 0)
-			close(fd);
+		tr_get_map(x, b, P(k, "moved"), map_id,
+			   "the object is still pinned under its last name");
 
 		/* Permissions: the file's mode decides who may get it. */
 		tr(x, get_as_nobody(b, P(k, "moved"), BPF_F_RDONLY), 0, "nobody: get 0600 file");
