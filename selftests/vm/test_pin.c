@@ -209,6 +209,67 @@ void test_pin_map_prog(void)
 	compare_traces(&t[0], &t[1]);
 }
 
+/*
+ * A pin is a user reference of a map, like an fd: a PROG_ARRAY whose fds
+ * are all closed keeps its programs while it is pinned, and is cleared when
+ * the last pin goes (the caller then falls through to "return 99").
+ */
+void test_pin_prog_array(void)
+{
+	struct bpf_insn t5[] = { MOV64_IMM(BPF_REG_0, 5), EXIT_INSN() };
+	struct trace t[2];
+	unsigned char pkt[64];
+	__u32 key = 0, val;
+	int k, pa, caller, tgt;
+	long r;
+
+	pin_setup();
+	make_packet(pkt, sizeof(pkt), (const unsigned char *)"\x02\0\0\0\0\1", 0x0800);
+	for (k = 0; k < 2; k++) {
+		const struct backend *b = backends[k];
+		struct run_opts o;
+		struct trace *x = &t[k];
+
+		memset(x, 0, sizeof(*x));
+		pa = b_map_create(b, BPF_MAP_TYPE_PROG_ARRAY, 4, 4, 1, 0, "kt_pin_pa");
+		REQUIRE(pa >= 0, "%s: prog array: %s", b->name, kt_res(pa));
+		{
+			struct bpf_insn c[] = {
+				LD_MAP_FD(BPF_REG_2, pa),
+				MOV64_IMM(BPF_REG_3, 0),
+				CALL(BPF_FUNC_tail_call),
+				MOV64_IMM(BPF_REG_0, 99),
+				EXIT_INSN(),
+			};
+
+			caller = b_prog_load(b, BPF_PROG_TYPE_SOCKET_FILTER, c, ARRAY_SIZE(c),
+					     "GPL", NULL, 0, NULL);
+		}
+		tgt = b_prog_load(b, BPF_PROG_TYPE_SOCKET_FILTER, t5, ARRAY_SIZE(t5), "GPL",
+				  NULL, 0, NULL);
+		REQUIRE(caller >= 0 && tgt >= 0, "%s: load", b->name);
+		val = tgt;
+		REQUIRE(b_map_update(b, pa, &key, &val, BPF_ANY) == 0, "%s: slot 0", b->name);
+		close(tgt);
+		tr(x, b_pin(b, pa, P(k, "pa")), 0, "pin the prog array");
+		close(pa);
+		memset(&o, 0, sizeof(o));
+		o.data = pkt;
+		o.data_size = sizeof(pkt);
+		o.repeat = 1;
+		r = b_test_run(b, caller, &o);
+		tr(x, r, o.retval, "run: array pinned, no fd");
+		tr(x, sysres(unlink(P(k, "pa"))), 0, "unpin");
+		o.retval = 0;
+		r = b_test_run(b, caller, &o);
+		tr(x, r, o.retval, "run: after the last pin went");
+		close(caller);
+	}
+	compare_traces(&t[0], &t[1]);
+	CHECK(t[0].n == 4 && t[0].e[1].val == 5 && t[0].e[3].val == 99,
+	      "kbpf: retvals %llu then %llu, want 5 then 99", t[0].e[1].val, t[0].e[3].val);
+}
+
 /* ---- error cases ------------------------------------------------------- */
 
 static void same_err(const char *what, long kb, long kr)
