@@ -537,6 +537,32 @@ void test_pin_fs_ops(void)
 		tr_get_map(x, b, P(k, "moved"), map_id,
 			   "the object is still pinned under its last name");
 
+		/* mount -o mode=0700: the root's mode, shown in /proc/mounts */
+		{
+			char mnt[64], where[256], opts[256] = "";
+			FILE *m;
+
+			snprintf(mnt, sizeof(mnt), "/tmp/kt_mode%d", k);
+			mkdir(mnt, 0755);
+			r = mount("none", mnt, k == 0 && !kt_kernel_as_kbpf ? "kbpffs" : "bpf", 0,
+				  "mode=0700,unknown_opt=1");
+			tr(x, sysres(r), 0, "mount -o mode=0700,unknown_opt=1");
+			r = stat_val(mnt, &val);
+			tr(x, r, val, "root mode with mode=0700");
+			m = fopen("/proc/self/mounts", "r");
+			REQUIRE(m, "/proc/self/mounts");
+			while (fgets(line, sizeof(line), m))
+				if (sscanf(line, "%*s %255s %*s %255s", where, opts) == 2 &&
+				    !strcmp(where, mnt))
+					break;
+			fclose(m);
+			tr(x, !strcmp(opts, "rw,relatime,mode=700") ? 0 : -EINVAL, 0,
+			   "options in /proc/mounts");
+			if (strcmp(opts, "rw,relatime,mode=700"))
+				kt_info("%s: options '%s'", b->name, opts);
+			tr(x, sysres(umount(mnt)), 0, "umount");
+		}
+
 		/* Permissions: the file's mode decides who may get it. */
 		tr(x, get_as_nobody(b, P(k, "moved"), BPF_F_RDONLY), 0, "nobody: get 0600 file");
 		tr(x, sysres(chmod(P(k, "moved"), 0644)), 0, "chmod 0644");
