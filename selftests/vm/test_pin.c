@@ -105,24 +105,39 @@ static __u32 b_link_id(const struct backend *b, int fd, __u32 *type)
 	return info.id;
 }
 
+/* One TEST_RUN of prog on a 64-byte IPv4 frame into the trace (value: retval). */
+static long run_once(struct trace *x, const struct backend *b, int prog, const char *what)
+{
+	unsigned char pkt[64];
+	struct run_opts o;
+	long r;
+
+	make_packet(pkt, sizeof(pkt), (const unsigned char *)"\x02\0\0\0\0\1", 0x0800);
+	memset(&o, 0, sizeof(o));
+	o.data = pkt;
+	o.data_size = sizeof(pkt);
+	o.repeat = 1;
+	r = b_test_run(b, prog, &o);
+	if (x)
+		tr(x, r, o.retval, "%s", what);
+	return r < 0 ? r : (long)o.retval;
+}
+
 /* ---- programs and maps ------------------------------------------------ */
 
 void test_pin_map_prog(void)
 {
 	struct bpf_insn insns[16];
 	struct trace t[2];
-	unsigned char pkt[64];
 	__u32 key, map_id, prog_id, n;
 	__u64 v;
 	long r;
 	int k, map, prog, fd, fd2;
 
 	pin_setup();
-	make_packet(pkt, sizeof(pkt), (const unsigned char *)"\x02\0\0\0\0\1", 0x0800);
 	for (k = 0; k < 2; k++) {
 		const struct backend *b = backends[k];
 		struct trace *x = &t[k];
-		struct run_opts o;
 
 		memset(x, 0, sizeof(*x));
 		map = b_map_create(b, BPF_MAP_TYPE_ARRAY, 4, 8, 4, 0, "kt_pin");
@@ -167,14 +182,8 @@ void test_pin_map_prog(void)
 
 		fd = b_get(b, P(k, "p"), 0);
 		tr(x, fd, fd >= 0 && b_prog_id(b, fd) == prog_id, "get prog: same id");
-		memset(&o, 0, sizeof(o));
-		o.data = pkt;
-		o.data_size = sizeof(pkt);
-		o.repeat = 1;
-		r = b_test_run(b, fd, &o);
-		tr(x, r, o.retval, "run the pinned prog (count of key 0)");
-		r = b_test_run(b, fd, &o);
-		tr(x, r, o.retval, "run again");
+		run_once(x, b, fd, "run the pinned prog (count of key 0)");
+		run_once(x, b, fd, "run again");
 		fd2 = b_get(b, P(k, "p"), BPF_F_RDONLY);
 		tr(x, fd2, fd2 >= 0 && b_prog_id(b, fd2) == prog_id, "get prog RDONLY");
 		if (fd2 >= 0)
@@ -218,16 +227,12 @@ void test_pin_prog_array(void)
 {
 	struct bpf_insn t5[] = { MOV64_IMM(BPF_REG_0, 5), EXIT_INSN() };
 	struct trace t[2];
-	unsigned char pkt[64];
 	__u32 key = 0, val, n;
 	int k, pa, caller, tgt;
-	long r;
 
 	pin_setup();
-	make_packet(pkt, sizeof(pkt), (const unsigned char *)"\x02\0\0\0\0\1", 0x0800);
 	for (k = 0; k < 2; k++) {
 		const struct backend *b = backends[k];
-		struct run_opts o;
 		struct trace *x = &t[k];
 
 		memset(x, 0, sizeof(*x));
@@ -253,22 +258,12 @@ void test_pin_prog_array(void)
 		close(tgt);
 		tr(x, b_pin(b, pa, P(k, "pa")), 0, "pin the prog array");
 		close(pa);
-		memset(&o, 0, sizeof(o));
-		o.data = pkt;
-		o.data_size = sizeof(pkt);
-		o.repeat = 1;
-		r = b_test_run(b, caller, &o);
-		tr(x, r, o.retval, "run: array pinned, no fd");
+		run_once(x, b, caller, "run: array pinned, no fd");
 		tr(x, sysres(unlink(P(k, "pa"))), 0, "unpin");
 		/* 6.1 empties the array from a work item: give it up to 2 s. */
-		for (n = 0; n < 200; n++) {
-			o.retval = 0;
-			r = b_test_run(b, caller, &o);
-			if (r < 0 || o.retval != 5)
-				break;
+		for (n = 0; n < 200 && run_once(NULL, b, caller, NULL) == 5; n++)
 			usleep(10000);
-		}
-		tr(x, r, o.retval, "run: after the last pin went");
+		run_once(x, b, caller, "run: after the last pin went");
 		close(caller);
 	}
 	compare_traces(&t[0], &t[1]);
