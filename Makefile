@@ -26,7 +26,7 @@ SHELL := /bin/bash
 # when missing (apt-get update runs only if something must be installed).
 DEPS_PKGS := linux-image-amd64 linux-headers-amd64 qemu-system-x86 \
 	     busybox-static cpio gcc make libc6-dev linux-libc-dev kmod libbpf-dev \
-	     clang libclang-rt-14-dev
+	     clang libclang-rt-14-dev bpftool
 
 # Kernel version: always from the newest installed linux-headers-*-amd64 (never
 # `uname -r`: the host may run another kernel). Lazily evaluated (`=`) so that a

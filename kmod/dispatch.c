@@ -81,6 +81,12 @@ int kbpf_sys_bpf(u32 cmd, union bpf_attr __user *uattr, u32 size)
 	case BPF_OBJ_GET_INFO_BY_FD:
 		err = kbpf_cmd_obj_get_info_by_fd(&attr, uattr);
 		break;
+	case BPF_OBJ_PIN:
+		err = kbpf_cmd_obj_pin(&attr);
+		break;
+	case BPF_OBJ_GET:
+		err = kbpf_cmd_obj_get(&attr);
+		break;
 	case BPF_ENABLE_STATS:
 		err = kbpf_cmd_enable_stats(&attr);
 		break;

@@ -144,8 +144,8 @@ struct kbpf_map {
 	 */
 	struct kbpf_map_desc desc;
 	const struct kbpf_map_ops *ops;
-	refcount_t refcnt;		/* one per fd, one per using program */
-	atomic_t usercnt;		/* fds only: see ops->release_uref */
+	refcount_t refcnt;		/* one per fd or pin, one per using program */
+	atomic_t usercnt;		/* fds and pins: see ops->release_uref */
 	u32 id;				/* 0 until published in the idr */
 	int numa_node;
 	u64 map_extra;
@@ -226,6 +226,9 @@ void kbpf_map_init_from_attr(struct kbpf_map *map, const union bpf_attr *attr);
 void kbpf_map_inc(struct kbpf_map *map);
 bool kbpf_map_inc_not_zero(struct kbpf_map *map);
 void kbpf_map_put(struct kbpf_map *map);
+void kbpf_map_inc_uref(struct kbpf_map *map);
+void kbpf_map_put_uref(struct kbpf_map *map);
+/* Adds a user reference; consumes the caller's reference on success. */
 int kbpf_map_new_fd(struct kbpf_map *map, int f_flags);
 struct kbpf_map *kbpf_map_from_file(struct file *file);
 u32 kbpf_map_value_size(const struct kbpf_map *map);
@@ -241,7 +244,7 @@ int kbpf_map_update_value(struct kbpf_map *map, const void *key,
 /* ---- Programs --------------------------------------------------------- */
 
 struct kbpf_prog {
-	refcount_t refcnt;		/* one per fd (links later) */
+	refcount_t refcnt;		/* one per fd, pin or link */
 	u32 id;
 	u32 type;			/* enum bpf_prog_type */
 	u32 expected_attach_type;	/* enum bpf_attach_type, as loaded */
@@ -412,7 +415,7 @@ struct kbpf_link_ops {
 };
 
 struct kbpf_link {
-	refcount_t refcnt;		/* one per fd */
+	refcount_t refcnt;		/* one per fd or pin */
 	u32 id;				/* 0 until published in the idr */
 	u32 type;			/* enum bpf_link_type */
 	u32 attach_type;		/* enum bpf_attach_type */
@@ -477,8 +480,10 @@ void kbpf_link_init(struct kbpf_link *link, u32 type, u32 attach_type,
 int kbpf_link_publish(struct kbpf_link *link);
 /* Attaching failed after kbpf_link_init(): free it, the caller keeps prog. */
 void kbpf_link_abort(struct kbpf_link *link);
+void kbpf_link_inc(struct kbpf_link *link);
 void kbpf_link_put(struct kbpf_link *link);
 struct kbpf_link *kbpf_link_get(int fd);	/* ref or ERR_PTR */
+int kbpf_link_new_fd(struct kbpf_link *link);
 /*
  * Tracing runs: the caller's probe context has preemption disabled.
  * kbpf_trace_begin() is false when a tracing program already runs on this
@@ -522,6 +527,30 @@ int kbpf_perf_tp_attach(const char *name, u32 id, u64 cookie,
 int kbpf_perf_tp_init(void);
 void kbpf_perf_tp_exit(void);
 int kbpf_nf_attach(const union bpf_attr *attr, struct kbpf_prog *prog);
+
+/* ---- Pinning (kmod/kbpffs.c, kmod/pin.c) ------------------------------ */
+
+enum kbpf_obj_type {
+	KBPF_OBJ_NONE,
+	KBPF_OBJ_PROG,
+	KBPF_OBJ_MAP,
+	KBPF_OBJ_LINK,
+};
+
+/* kmod/pin.c: take / drop a reference by kind (uref: see the file). */
+void kbpf_obj_ref(void *obj, enum kbpf_obj_type type, bool uref);
+void kbpf_obj_unref(void *obj, enum kbpf_obj_type type, bool uref);
+int kbpf_cmd_obj_pin(const union bpf_attr *attr);
+int kbpf_cmd_obj_get(const union bpf_attr *attr);
+
+/* kmod/kbpffs.c */
+int kbpffs_init(void);
+void kbpffs_exit(void);
+/* Pin obj at pathname; on success the new inode owns the (uref) reference. */
+int kbpffs_pin(const char __user *pathname, void *obj, enum kbpf_obj_type type);
+/* The object pinned at pathname, with a new (non-uref) reference. */
+void *kbpffs_get(const char __user *pathname, int f_flags,
+		 enum kbpf_obj_type *type);
 
 /* kmod/exec_mem.c: a kernel symbol's address, 0 if unknown. */
 unsigned long kbpf_ksym_addr(const char *name);

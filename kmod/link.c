@@ -65,6 +65,11 @@ static void kbpf_link_free_id(struct kbpf_link *link)
 	spin_unlock_irqrestore(&kbpf_link_idr_lock, flags);
 }
 
+void kbpf_link_inc(struct kbpf_link *link)
+{
+	refcount_inc(&link->refcnt);
+}
+
 /* Process context only: release may sleep. */
 void kbpf_link_put(struct kbpf_link *link)
 {
@@ -146,7 +151,8 @@ const struct file_operations kbpf_link_fops = {
 	.llseek		= noop_llseek,
 };
 
-static int kbpf_link_new_fd(struct kbpf_link *link)
+/* Consumes the caller's reference on success. */
+int kbpf_link_new_fd(struct kbpf_link *link)
 {
 	return anon_inode_getfd("bpf-link", &kbpf_link_fops, link,
 				O_RDWR | O_CLOEXEC);
@@ -191,7 +197,7 @@ struct kbpf_link *kbpf_link_get(int fd)
 		return ERR_PTR(-EINVAL);
 	}
 	link = f.file->private_data;
-	refcount_inc(&link->refcnt);
+	kbpf_link_inc(link);
 	fdput(f);
 	return link;
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kbpf.ko: module init/exit and the /dev/kbpf misc device. One ioctl,
- * KBPF_IOC_CALL, carries one bpf(2) call (see uapi/kbpf.h).
+ * KBPF_IOC_CALL, carries one bpf(2) call (see uapi/kbpf.h). Also registers
+ * kbpffs, the pinning filesystem (kmod/kbpffs.c).
  */
 #include <linux/compat.h>
 #include <linux/fs.h>
@@ -55,10 +56,15 @@ static int __init kbpf_init(void)
 	err = misc_register(&kbpf_miscdev);
 	if (err)
 		goto err_links;
+	err = kbpffs_init();
+	if (err)
+		goto err_misc;
 
 	pr_info("loaded, %s ready\n", KBPF_DEVICE_PATH);
 	return 0;
 
+err_misc:
+	misc_deregister(&kbpf_miscdev);
 err_links:
 	kbpf_links_exit();
 err_objects:
@@ -68,8 +74,10 @@ err_objects:
 
 static void __exit kbpf_exit(void)
 {
+	/* No kbpffs is mounted (each pins us), so no pin is left. */
+	kbpffs_exit();
 	misc_deregister(&kbpf_miscdev);
-	/* No link is left (each holds an fd); free what links share. */
+	/* No link is left (each holds an fd or a pin); free what links share. */
 	kbpf_links_exit();
 	/* No fd is open (each pins us); wait for deferred frees and RCU. */
 	kbpf_objects_exit();

@@ -87,7 +87,13 @@ void kbpf_map_write_active_dec(struct kbpf_map *map)
 	atomic64_dec(&map->writecnt);
 }
 
-static void kbpf_map_put_uref(struct kbpf_map *map)
+/* A user reference (an fd or a pin): see ops->release_uref. */
+void kbpf_map_inc_uref(struct kbpf_map *map)
+{
+	atomic_inc(&map->usercnt);
+}
+
+void kbpf_map_put_uref(struct kbpf_map *map)
 {
 	if (atomic_dec_and_test(&map->usercnt) && map->ops->release_uref)
 		map->ops->release_uref(map);
@@ -227,7 +233,7 @@ int kbpf_map_new_fd(struct kbpf_map *map, int f_flags)
 {
 	int fd;
 
-	atomic_inc(&map->usercnt);
+	kbpf_map_inc_uref(map);
 	fd = anon_inode_getfd("bpf-map", &kbpf_map_fops, map, f_flags | O_CLOEXEC);
 	if (fd < 0)
 		kbpf_map_put_uref(map);

@@ -155,7 +155,8 @@ if [ -z "$T" ] || [[ "$T" == *shim* ]]; then
 		flags=(--quiet --timeout "$VM_TIMEOUT" --log "$out/shim-console.log"
 		       --bin selftests/shim/vm-shim.sh
 		       --dynbin build/shim/kbpf-libbpf-loader
-		       --dynbin build/shim/libkbpf-preload.so --share "$out/shim-share")
+		       --dynbin build/shim/libkbpf-preload.so --dynbin /usr/sbin/bpftool
+		       --share "$out/shim-share")
 		[ "$V" = 1 ] && flags+=(--verbose)
 		stage "shim-vm: booting the guest and running /tests/vm-shim.sh"
 		selftests/qemu/run-vm.sh "${flags[@]}" -- \

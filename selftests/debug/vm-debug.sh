@@ -104,6 +104,8 @@ if [ -w $KL ]; then
 fi
 
 say "rmmod kbpf"
+# A mounted kbpffs pins the module (init mounts one at /sys/fs/kbpf).
+umount /sys/fs/kbpf 2>/dev/null
 if rmmod kbpf; then
 	result "PASS: debug/rmmod"
 else

@@ -29,6 +29,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/bpf.h>
@@ -470,6 +471,13 @@ static void gen_link_create(union bpf_attr *a)
 	}
 }
 
+/* BPF_OBJ_PIN / BPF_OBJ_GET paths: kbpffs (main() makes the directory), bpffs, tmpfs. */
+#define FUZZ_PIN_DIR	"/sys/fs/kbpf/fuzz"
+static const char *const pin_paths[] = {
+	"/sys/fs/kbpf/fz0", "/sys/fs/kbpf/fz1", FUZZ_PIN_DIR "/fz2", FUZZ_PIN_DIR "/fz3",
+	FUZZ_PIN_DIR, "/sys/fs/bpf/kbpf_fuzz", "/tmp/kbpf_fuzz",
+};
+
 /* Fill attr for cmd; returns the size to pass. */
 static __u32 gen_attr(int cmd, union bpf_attr *a)
 {
@@ -533,11 +541,17 @@ static __u32 gen_attr(int cmd, union bpf_attr *a)
 	case BPF_ENABLE_STATS:
 		a->enable_stats.type = rnd(3);
 		break;
-	case BPF_OBJ_PIN: case BPF_OBJ_GET:
-		a->pathname = chance(80) ? (__u64)(unsigned long)"/sys/fs/bpf/kbpf_fuzz" : pick_ptr(8);
-		a->bpf_fd = pick_fd(K_NONE);
-		a->file_flags = chance(80) ? 0 : interesting32();
+	case BPF_OBJ_PIN: case BPF_OBJ_GET: {
+		/* mostly kbpffs names, so pins and gets really happen */
+		const char *path = pin_paths[rnd(sizeof(pin_paths) / sizeof(pin_paths[0]))];
+
+		if (cmd == BPF_OBJ_PIN && chance(30))
+			unlink(path);	/* make room, or drop the last reference */
+		a->pathname = chance(80) ? (__u64)(unsigned long)path : pick_ptr(8);
+		a->bpf_fd = cmd == BPF_OBJ_GET && chance(80) ? 0 : pick_fd(K_NONE);
+		a->file_flags = chance(80) ? (chance(50) ? 0 : rnd(1u << 5)) : interesting32();
 		break;
+	}
 	case BPF_PROG_BIND_MAP:
 		a->prog_bind_map.prog_fd = pick_fd(K_PROG);
 		a->prog_bind_map.map_fd = pick_fd(K_MAP);
@@ -633,6 +647,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	nullfd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	mkdir(FUZZ_PIN_DIR, 0755);	/* fails harmlessly without kbpffs */
 	data = mmap(NULL, DATA_SIZE + 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	attr_page = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (data == MAP_FAILED || attr_page == MAP_FAILED) {

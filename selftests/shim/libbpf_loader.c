@@ -3,8 +3,14 @@
  * kbpf-libbpf-loader: an ordinary libbpf 1.1 program (dynamically linked,
  * nothing kbpf-specific in it) used to test the LD_PRELOAD shim in the VM.
  *
- *   kbpf-libbpf-loader                 -> the kernel's bpf(2)
- *   LD_PRELOAD=libkbpf-preload.so kbpf-libbpf-loader   -> /dev/kbpf
+ *   kbpf-libbpf-loader [PIN_DIR]       -> the kernel's bpf(2)
+ *   LD_PRELOAD=libkbpf-preload.so kbpf-libbpf-loader [PIN_DIR]   -> /dev/kbpf
+ *
+ * PIN_DIR (default /sys/fs/bpf) is where objects are pinned: a bpffs for
+ * the kernel, a kbpffs (/sys/fs/kbpf) for kbpf.
+ *
+ *   kbpf-libbpf-loader --write-elf FILE   writes the BPF ELF object it
+ *   loads (see build_elf()) to FILE, for bpftool prog load, and exits.
  *
  * It prints one line per step on stdout, "R <step> <result>", made only of
  * values that must be the same on any correct bpf(2) (errnos, values read
@@ -25,6 +31,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <elf.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 #include <linux/bpf.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -76,6 +84,14 @@ static int cmp_u32(const void *a, const void *b)
 }
 
 static int hash_fd = -1, cnt_fd = -1, prog_fd = -1;
+static const char *pin_dir = "/sys/fs/bpf";
+
+/* pin_dir/name (one static buffer per call site is enough here) */
+static const char *pin_path(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "%s/%s", pin_dir, name);
+	return buf;
+}
 
 static void maps(void)
 {
@@ -322,6 +338,59 @@ static void info_and_ids(void)
 	R("map_get_fd_by_bad_id", "%s", res(bpf_map_get_fd_by_id(0x7ffffff0)));
 }
 
+/* ---- pinning: bpf_obj_pin / bpf_obj_get ------------------------------------- */
+
+static void pins(void)
+{
+	char cnt_path[256], prog_path[256], tmp[256];
+	LIBBPF_OPTS(bpf_obj_get_opts, ro, .file_flags = BPF_F_RDONLY);
+	unsigned char pkt[64] = { 0 };
+	struct statfs sf;
+	__u32 k = 50;
+	__u64 v;
+	int r, fd;
+
+	r = statfs(pin_dir, &sf);
+	R("pin_dir_magic", "%s bpf_fs=%d", res(r ? -errno : 0), !r && sf.f_type == BPF_FS_MAGIC);
+	if (cnt_fd < 0 || prog_fd < 0)
+		return;
+	pin_path(cnt_path, sizeof(cnt_path), "shim_cnt");
+	pin_path(prog_path, sizeof(prog_path), "shim_prog");
+	R("obj_pin_map", "%s", res(bpf_obj_pin(cnt_fd, cnt_path)));
+	R("obj_pin_map_again", "%s", res(bpf_obj_pin(cnt_fd, cnt_path)));
+	R("obj_pin_prog", "%s", res(bpf_obj_pin(prog_fd, prog_path)));
+	R("obj_pin_not_bpffs", "%s", res(bpf_obj_pin(cnt_fd, "/tmp/shim_cnt")));
+	R("obj_pin_dot_name", "%s", res(bpf_obj_pin(cnt_fd, pin_path(tmp, sizeof(tmp), "a.b"))));
+	R("obj_get_missing", "%s", res(bpf_obj_get(pin_path(tmp, sizeof(tmp), "shim_none"))));
+
+	fd = bpf_obj_get(cnt_path);
+	R("obj_get_map", "%s", res(fd));
+	if (fd >= 0) {
+		v = ~0ULL;
+		r = bpf_map_lookup_elem(fd, &k, &v);
+		R("obj_get_map_lookup", "%s v=%llu", res(r), (unsigned long long)v);
+		close(fd);
+	}
+	fd = bpf_obj_get_opts(cnt_path, &ro);
+	R("obj_get_map_rdonly", "%s", res(fd));
+	if (fd >= 0) {
+		v = 1;
+		R("obj_get_map_rdonly_update", "%s", res(bpf_map_update_elem(fd, &k, &v, BPF_ANY)));
+		close(fd);
+	}
+	fd = bpf_obj_get(prog_path);
+	R("obj_get_prog", "%s", res(fd));
+	if (fd >= 0) {
+		LIBBPF_OPTS(bpf_test_run_opts, topts, .data_in = pkt, .data_size_in = sizeof(pkt));
+		r = bpf_prog_test_run_opts(fd, &topts);
+		R("obj_get_prog_test_run", "%s retval=%u", res(r), topts.retval);
+		close(fd);
+	}
+	R("unpin_map", "%s", res(unlink(cnt_path) ? -errno : 0));
+	R("unpin_prog", "%s", res(unlink(prog_path) ? -errno : 0));
+	R("obj_get_unpinned", "%s", res(bpf_obj_get(cnt_path)));
+}
+
 /* ---- a BPF ELF object built in memory, for bpf_object__load() ---------------- */
 
 struct elf_img {
@@ -430,6 +499,23 @@ static void object(void)
 		r = bpf_prog_test_run_opts(fd, &topts);
 		R("object_test_run", "%s retval=%u", res(r), topts.retval);
 	}
+	if (p) {
+		/* libbpf's own pinning checks the fs magic of the directory. */
+		char path[256];
+
+		pin_path(path, sizeof(path), "shim_obj_prog");
+		R("program_pin", "%s", res(bpf_program__pin(p, path)));
+		fd = bpf_obj_get(path);
+		R("program_pin_get", "%s", res(fd));
+		if (fd >= 0) {
+			LIBBPF_OPTS(bpf_test_run_opts, topts, .data_in = pkt,
+				    .data_size_in = sizeof(pkt));
+			r = bpf_prog_test_run_opts(fd, &topts);
+			R("program_pin_test_run", "%s retval=%u", res(r), topts.retval);
+			close(fd);
+		}
+		R("program_unpin", "%s", res(bpf_program__unpin(p, path)));
+	}
 	bpf_object__close(obj);
 }
 
@@ -470,13 +556,31 @@ static void probes(void)
 	fflush(stdout);
 }
 
-int main(void)
+static int write_elf(const char *path)
 {
+	static struct elf_img img;
+	size_t n = build_elf(&img);
+	FILE *f = fopen(path, "w");
+
+	if (!f || fwrite(img.buf, 1, n, f) != n) {
+		perror(path);
+		return 1;
+	}
+	return fclose(f) ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 2 && !strcmp(argv[1], "--write-elf"))
+		return write_elf(argv[2]);
+	if (argc > 1)
+		pin_dir = argv[1];
 	libbpf_set_print(libbpf_print);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	maps();
 	progs();
 	info_and_ids();
+	pins();
 	object();
 	probes();
 	R("end", "reached");

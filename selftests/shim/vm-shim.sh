@@ -6,8 +6,9 @@
 #   vm-shim.sh [OUTDIR]
 #
 # Runs the unmodified libbpf loader (/tests/kbpf-libbpf-loader) twice: on the
-# guest kernel's bpf(2), and with LD_PRELOAD=/tests/libkbpf-preload.so against
-# /dev/kbpf. Every "R <step> <result>" line must be the same in both runs
+# guest kernel's bpf(2) (pinning on bpffs, /sys/fs/bpf), and with
+# LD_PRELOAD=/tests/libkbpf-preload.so against /dev/kbpf (pinning on kbpffs,
+# /sys/fs/kbpf). Every "R <step> <result>" line must be the same in both runs
 # ("PASS: shim_vm_<step>"). The "P" lines (libbpf's feature probes) are
 # reported as "# probe ..." where the two differ; they are not pass/fail,
 # except that the loader must survive them. Outputs and the shim's call log
@@ -21,9 +22,9 @@ fails=0
 pass() { echo "PASS: shim_vm_$1"; }
 fail() { echo "FAIL: shim_vm_$1 ($2)"; fails=$((fails + 1)); }
 
-"$L" > "$out/shim-kernel.txt" 2> "$out/shim-kernel.err"
+"$L" /sys/fs/bpf > "$out/shim-kernel.txt" 2> "$out/shim-kernel.err"
 krc=$?
-KBPF_SHIM_LOG=1 LD_PRELOAD=$SHIM "$L" > "$out/shim-kbpf.txt" 2> "$out/shim-kbpf.err"
+KBPF_SHIM_LOG=1 LD_PRELOAD=$SHIM "$L" /sys/fs/kbpf > "$out/shim-kbpf.txt" 2> "$out/shim-kbpf.err"
 brc=$?
 
 if [ $krc -eq 0 ]; then pass loader_kernel_exit; else fail loader_kernel_exit "status $krc"; fi
@@ -45,6 +46,45 @@ if [ "$first" = "R map_create_hash -ENOENT" ]; then
 	pass no_device_enoent
 else
 	fail no_device_enoent "first line: $first"
+fi
+
+# bpftool (Debian's 7.1, unmodified; libbpf inside it calls glibc's syscall())
+# pinning on each side's filesystem: "R bpftool_<step> <result>" lines, ids
+# and times left out, appended to the loader's outputs and compared with them.
+# bpftool statfs()es the pin directory and wants BPF_FS_MAGIC, which kbpffs
+# reports.
+bpftool_pins() {
+	dir=$1
+	if [ -n "$2" ]; then pre=$SHIM log=1; else pre= log=; fi
+	b() { KBPF_SHIM_LOG=$log LD_PRELOAD=$pre bpftool "$@"; }
+	b map create "$dir/bt_m" type array key 4 value 8 entries 4 name bt_m >/dev/null
+	echo "R bpftool_map_create_pinned rc=$?"
+	b map update pinned "$dir/bt_m" key 1 0 0 0 value 7 0 0 0 0 0 0 0 >/dev/null
+	echo "R bpftool_map_update_pinned rc=$?"
+	echo "R bpftool_map_lookup_pinned $(b map lookup pinned "$dir/bt_m" key 1 0 0 0 | tr '\n' ' ')"
+	id=$(b -j map show pinned "$dir/bt_m" | sed -n 's/^{"id":\([0-9]*\),.*/\1/p')
+	b map pin id "$id" "$dir/bt_m2" >/dev/null
+	echo "R bpftool_map_pin_id rc=$?"
+	echo "R bpftool_map_show_pinned $(b -j map show pinned "$dir/bt_m2" | sed 's/"id":[0-9]*,//')"
+	echo "R bpftool_map_dump_pinned $(b map dump pinned "$dir/bt_m2" | tr '\n' ' ')"
+	b map pin id "$id" "$dir/bt_m2" >/dev/null
+	echo "R bpftool_map_pin_exists rc=$?"
+	b prog load /tmp/kbpf-shim-obj.o "$dir/bt_p" type socket >/dev/null
+	echo "R bpftool_prog_load_pinned rc=$?"
+	echo "R bpftool_prog_show_pinned $(b -j prog show pinned "$dir/bt_p" |
+		grep -o '"\(type\|name\|tag\|gpl_compatible\)":[^,]*' | tr '\n' ' ')"
+	head -c 64 /dev/zero > /tmp/kbpf-shim-pkt
+	echo "R bpftool_prog_run_pinned $(b prog run pinned "$dir/bt_p" data_in /tmp/kbpf-shim-pkt |
+		grep -o 'Return value: [0-9]*')"
+	echo "R bpftool_ls_pins $(ls "$dir" | tr '\n' ' ')"
+	rm -f "$dir/bt_m" "$dir/bt_m2" "$dir/bt_p"
+	echo "R bpftool_unpinned rc=$? left=$(ls "$dir" | grep -c '^bt_')"
+}
+if "$L" --write-elf /tmp/kbpf-shim-obj.o; then
+	bpftool_pins /sys/fs/bpf >> "$out/shim-kernel.txt" 2>> "$out/shim-kernel.err"
+	bpftool_pins /sys/fs/kbpf shim >> "$out/shim-kbpf.txt" 2>> "$out/shim-kbpf.err"
+else
+	fail bpftool_elf "cannot write the BPF object"
 fi
 
 # Step by step comparison (a step seen n > 1 times is named <step>.<n>).

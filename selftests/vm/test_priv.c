@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Privilege checks (as bpf(2) with the guest's default sysctls) and module
- * lifetime (open fds pin the module; unload and reload work once they close).
+ * lifetime (open fds, pins and a mounted kbpffs pin the module; unload and
+ * reload work once they are gone).
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <grp.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include "kbpf_test.h"
@@ -149,6 +151,19 @@ static long del_module(void)
 	return syscall(SYS_delete_module, "kbpf", O_NONBLOCK) ? -errno : 0;
 }
 
+#define KBPFFS_DIR	"/sys/fs/kbpf"
+#define KBPFFS_PIN	KBPFFS_DIR "/kt_lifetime"
+
+static long pin_on_kbpffs(int fd, const char *path)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.bpf_fd = fd;
+	a.pathname = (__u64)(unsigned long)path;
+	return b_call(&be_kbpf, BPF_OBJ_PIN, &a);
+}
+
 static bool module_busy(long r)
 {
 	return r == -EWOULDBLOCK || r == -EBUSY;
@@ -187,7 +202,26 @@ void test_module_lifetime(void)
 	REQUIRE(r != 0, "delete_module succeeded while a kbpf map fd was open");
 	CHECK(module_busy(r), "delete_module with a map fd open: %s, expected EWOULDBLOCK/EBUSY",
 	      kt_res(r));
+
+	/*
+	 * kbpffs (mounted at /sys/fs/kbpf by the VM's init): a pin keeps the
+	 * map with no fd open, and a mounted instance pins the module even
+	 * when it is empty; umount releases both.
+	 */
+	r = pin_on_kbpffs(map, KBPFFS_PIN);
+	REQUIRE(r == 0, "BPF_OBJ_PIN %s: %s", KBPFFS_PIN, kt_res(r));
 	close(map);
+	kbpf_dev_close();
+	r = del_module();
+	REQUIRE(r != 0, "delete_module succeeded while a map was pinned");
+	CHECK(module_busy(r), "delete_module with a pinned map: %s, expected EWOULDBLOCK/EBUSY",
+	      kt_res(r));
+	CHECK(unlink(KBPFFS_PIN) == 0, "unlink %s: %s", KBPFFS_PIN, strerror(errno));
+	r = del_module();
+	REQUIRE(r != 0, "delete_module succeeded while kbpffs was mounted");
+	CHECK(module_busy(r), "delete_module with kbpffs mounted: %s, expected EWOULDBLOCK/EBUSY",
+	      kt_res(r));
+	REQUIRE(umount(KBPFFS_DIR) == 0, "umount %s: %s", KBPFFS_DIR, strerror(errno));
 
 	/* Frees may be deferred (RCU, workqueues): retry for up to 5 s. */
 	for (i = 0; i < 250; i++) {
@@ -203,6 +237,7 @@ void test_module_lifetime(void)
 		usleep(20000);
 	CHECK(stat(KBPF_DEVICE_PATH, &st) < 0, "%s still exists after unload", KBPF_DEVICE_PATH);
 	CHECK(stat("/sys/module/kbpf", &st) < 0, "/sys/module/kbpf still exists after unload");
+	CHECK(stat(KBPFFS_DIR, &st) < 0, "mount point %s still exists after unload", KBPFFS_DIR);
 
 	/* Load it again for whatever runs after this test. */
 	ko = open("/kbpf.ko", O_RDONLY | O_CLOEXEC);
@@ -213,6 +248,11 @@ void test_module_lifetime(void)
 	for (i = 0; i < 100 && stat(KBPF_DEVICE_PATH, &st) < 0; i++)
 		usleep(20000);
 	REQUIRE(stat(KBPF_DEVICE_PATH, &st) == 0, "%s missing after reload", KBPF_DEVICE_PATH);
+	/* Mount kbpffs again, as init does: a new, empty instance. */
+	REQUIRE(mount("none", KBPFFS_DIR, "kbpffs", 0, NULL) == 0, "mount -t kbpffs %s: %s",
+		KBPFFS_DIR, strerror(errno));
+	CHECK(stat(KBPFFS_PIN, &st) < 0 && errno == ENOENT, "%s exists in a new instance",
+	      KBPFFS_PIN);
 	map = b_map_create(&be_kbpf, BPF_MAP_TYPE_ARRAY, 4, 8, 1, 0, "kt_reload");
 	CHECK(map >= 0, "MAP_CREATE after reload: %s", kt_res(map));
 	if (map >= 0)
