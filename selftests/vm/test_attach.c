@@ -564,6 +564,41 @@ static int prog_ip_cookie(struct bpf_insn *p, int map, bool func_ip)
 	return n;
 }
 
+/*
+ * Anchors for tests that attach and detach the kernel's and kbpf's
+ * programs on the same events many times: kbpf links with a no-op program
+ * on the getppid kprobe (entry, an ftrace site), the sys_enter_getppid
+ * tracepoint and, with rename, task_rename, held for the whole test, so
+ * that each case joins attachments whose code is already patched (see
+ * churn() for why patching under TCG must be kept rare). n links go into
+ * a[]; close them with anchors_close().
+ */
+static int anchors_open(int *a, bool rename)
+{
+	struct bpf_insn ret0[2] = { MOV64_IMM(BPF_REG_0, 0), EXIT_INSN() };
+	struct bpf_insn ret1[2] = { MOV64_IMM(BPF_REG_0, 1), EXIT_INSN() };
+	int kp = load_ex(&be_kbpf, KPROBE, ret0, 2, 0);
+	int tp = load_ex(&be_kbpf, TRACEPOINT, ret1, 2, 0);
+	int n = 0, i;
+
+	REQUIRE(kp >= 0 && tp >= 0, "load anchors: %s %s", kt_res(kp), kt_res(tp));
+	a[n++] = event_link("__x64_sys_getppid", 0, 0, kp);
+	a[n++] = event_link("syscalls:sys_enter_getppid", 0, 0, tp);
+	if (rename)
+		a[n++] = event_link("task:task_rename", 0, 0, tp);
+	close(kp);
+	close(tp);
+	for (i = 0; i < n; i++)
+		REQUIRE(a[i] >= 0, "anchor %d: %s", i, kt_res(a[i]));
+	return n;
+}
+
+static void anchors_close(int *a, int n)
+{
+	while (n)
+		close(a[--n]);
+}
+
 /* The kernel's side: prog on one perf event through a link with a cookie. */
 static int kernel_perf_link(struct perf_set *ps, int prog, __u64 cookie)
 {
@@ -671,7 +706,7 @@ static void ip_cookie_case(const char *what, bool tp, bool ret, bool multi)
 void test_attach_func_ip_cookie(void)
 {
 	struct bpf_insn p[24];
-	int map, n, r[2], k;
+	int map, n, r[2], k, anchor[3], na = anchors_open(anchor, false);
 
 	ip_cookie_case("kprobe_multi entry", false, false, true);
 	ip_cookie_case("kprobe_multi return", false, true, true);
@@ -698,6 +733,7 @@ void test_attach_func_ip_cookie(void)
 		close(map);
 	}
 	SAME_RES("get_attach_cookie from a raw tracepoint", r[0], r[1]);
+	anchors_close(anchor, na);
 }
 
 /* ---- stacks ------------------------------------------------------------ */
@@ -860,7 +896,7 @@ static void stack_same_frames(const char *what, const int smap[2], __u64 id)
 void test_attach_stack_trace(void)
 {
 	unsigned long long addr = ksym_addr("__x64_sys_getppid");
-	int smap[2], vals[2], prog[2], n, k, link;
+	int smap[2], vals[2], prog[2], n, k, link, anchor[3], na;
 	struct bpf_insn p[2][64];
 	__u64 v[2][STACK_FRAMES + 1], first;
 	struct perf_set ps;
@@ -868,6 +904,7 @@ void test_attach_stack_trace(void)
 
 	REQUIRE(addr, "no __x64_sys_getppid in /proc/kallsyms");
 	stack_map_rules();
+	na = anchors_open(anchor, true);
 
 	/* kprobe: kernel and user stack ids, and a bad flag */
 	for (k = 0; k < 2; k++) {
@@ -1001,6 +1038,7 @@ void test_attach_stack_trace(void)
 			}
 		}
 	}
+	anchors_close(anchor, na);
 }
 
 void test_attach_kprobe_event(void)
@@ -2113,7 +2151,7 @@ void test_attach_churn(void)
 /* Netfilter links created, updated, detached and closed under traffic. */
 void test_attach_netfilter_churn(void)
 {
-	int drop, accept, i, status;
+	int drop, accept, i, status, anchor[5];
 	struct udp_pair u;
 	pid_t busy;
 
@@ -2121,6 +2159,18 @@ void test_attach_netfilter_churn(void)
 	udp_pair_open(&u, AF_INET, UDP_PORT);
 	drop = nf_ret(0);
 	accept = nf_ret(1);
+	/*
+	 * Anchors: an accepting link on each IPv4 hook, held until the traffic
+	 * stops. The first hook on a (pf, hook) flips the nf_hooks_needed
+	 * static key, which patches ip_rcv and friends; under TCG, patching
+	 * while the other vCPU runs that code can leave it spinning on the
+	 * patched site forever (see churn()). With the anchors the churned
+	 * links never flip a key.
+	 */
+	for (i = 0; i < 5; i++) {
+		anchor[i] = nf_link(accept, NFPROTO_IPV4, i, 100);
+		REQUIRE(anchor[i] >= 0, "anchor %d: %s", i, kt_res(anchor[i]));
+	}
 	busy = fork();
 	REQUIRE(busy >= 0, "fork");
 	if (!busy) {
@@ -2146,6 +2196,8 @@ void test_attach_netfilter_churn(void)
 	}
 	kill(busy, SIGKILL);
 	waitpid(busy, &status, 0);
+	for (i = 0; i < 5; i++)
+		close(anchor[i]);
 	while (recv(u.rx, &status, sizeof(status), MSG_DONTWAIT) > 0)
 		;
 	CHECK(udp_roundtrip(&u, UDP_PORT), "after the churn: packet lost");
