@@ -43,10 +43,17 @@ static void kbpf_raw_tp_probe(void *data, u64 a0, u64 a1, u64 a2, u64 a3,
 			      u64 a10, u64 a11)
 {
 	struct kbpf_raw_tp_link *rl = data;
-	u64 args[KBPF_RAW_TP_MAX_ARGS] = { a0, a1, a2, a3, a4, a5, a6, a7, a8,
-					   a9, a10, a11 };
+	u32 n = rl->num_args;
+	/*
+	 * Arguments past n are zero. No memset(): it is a rep stosb, which
+	 * TCG runs byte by byte (it was ~150 ns of a ~400 ns run).
+	 */
+	u64 args[KBPF_RAW_TP_MAX_ARGS] = {
+		n > 0 ? a0 : 0, n > 1 ? a1 : 0, n > 2 ? a2 : 0, n > 3 ? a3 : 0,
+		n > 4 ? a4 : 0, n > 5 ? a5 : 0, n > 6 ? a6 : 0, n > 7 ? a7 : 0,
+		n > 8 ? a8 : 0, n > 9 ? a9 : 0, n > 10 ? a10 : 0, n > 11 ? a11 : 0,
+	};
 
-	memset(&args[rl->num_args], 0, (KBPF_RAW_TP_MAX_ARGS - rl->num_args) * sizeof(u64));
 	kbpf_link_run_trace(&rl->link, args, 0, 0, NULL);
 }
 

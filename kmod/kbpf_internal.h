@@ -490,8 +490,17 @@ int kbpf_link_new_fd(struct kbpf_link *link);
  * CPU (the run is skipped and counted, as Linux's bpf_prog_active);
  * kbpf_trace_end() must follow either way.
  */
-bool kbpf_trace_begin(void);
-void kbpf_trace_end(void);
+DECLARE_PER_CPU(int, kbpf_trace_active);
+
+static inline bool kbpf_trace_begin(void)
+{
+	return this_cpu_inc_return(kbpf_trace_active) == 1;
+}
+
+static inline void kbpf_trace_end(void)
+{
+	this_cpu_dec(kbpf_trace_active);
+}
 void kbpf_link_run_trace(struct kbpf_link *link, const void *ctx, u64 cookie,
 			 u64 func_ip, struct pt_regs *regs);
 /* The same, for a caller that already holds kbpf_trace_begin(). */

@@ -22,7 +22,7 @@
 
 static DEFINE_IDR(kbpf_link_idr);
 static DEFINE_SPINLOCK(kbpf_link_idr_lock);
-static DEFINE_PER_CPU(int, kbpf_trace_active);
+DEFINE_PER_CPU(int, kbpf_trace_active);
 
 void kbpf_link_init(struct kbpf_link *link, u32 type, u32 attach_type,
 		    const struct kbpf_link_ops *ops, struct kbpf_prog *prog)
@@ -203,16 +203,6 @@ struct kbpf_link *kbpf_link_get(int fd)
 }
 
 /* ---- tracing runs ---------------------------------------------------- */
-
-bool kbpf_trace_begin(void)
-{
-	return this_cpu_inc_return(kbpf_trace_active) == 1;
-}
-
-void kbpf_trace_end(void)
-{
-	this_cpu_dec(kbpf_trace_active);
-}
 
 /*
  * Run link's program on ctx, with the run context set for helpers. The
