@@ -90,6 +90,23 @@ static void kbpf_jit_imm_to_ax(struct kbpf_jit_pass *p, u32 idx, s32 imm)
 	kbpf_x86_alu_ri(&p->e, X86_EXT_XOR, true, AX, (s32)key);
 }
 
+/* jmp/jcc rel8 with disp8 if it fits, else rel32 with disp32. */
+static void kbpf_jit_emit_jump(struct kbpf_emit *e, int cc, s64 disp8, s64 disp32)
+{
+	if (disp8 >= -128 && disp8 <= 127) {
+		kbpf_emit_u8(e, cc == CC_JMP ? 0xeb : (u8)(0x70 | cc));
+		kbpf_emit_u8(e, (u8)disp8);
+		return;
+	}
+	if (cc == CC_JMP) {
+		kbpf_emit_u8(e, 0xe9);
+	} else {
+		kbpf_emit_u8(e, 0x0f);
+		kbpf_emit_u8(e, (u8)(0x80 | cc));
+	}
+	kbpf_emit_u32(e, (u32)disp32);
+}
+
 /*
  * Jump (cc == CC_JMP) or jcc from the end of insn idx to image offset
  * target, both in the previous pass's layout. It must be the last thing insn
@@ -99,18 +116,7 @@ static void kbpf_jit_jump(struct kbpf_jit_pass *p, int cc, u32 idx, u32 target)
 {
 	s64 disp = (s64)target - p->prev->end[idx];
 
-	if (disp >= -128 && disp <= 127) {
-		kbpf_emit_u8(&p->e, cc == CC_JMP ? 0xeb : (u8)(0x70 | cc));
-		kbpf_emit_u8(&p->e, (u8)disp);
-		return;
-	}
-	if (cc == CC_JMP) {
-		kbpf_emit_u8(&p->e, 0xe9);
-	} else {
-		kbpf_emit_u8(&p->e, 0x0f);
-		kbpf_emit_u8(&p->e, (u8)(0x80 | cc));
-	}
-	kbpf_emit_u32(&p->e, (u32)disp);
+	kbpf_jit_emit_jump(&p->e, cc, disp, disp);
 }
 
 /*
@@ -123,22 +129,9 @@ static void kbpf_jit_jump_from(struct kbpf_jit_pass *p, int cc, u32 idx, bool co
 	u32 base = cold ? l->cold[idx] : l->start[idx];
 	u32 here = cold ? p->cur->cold[idx] : p->cur->start[idx];
 	s64 at = (s64)base + (p->e.len - here);
-	s64 disp = (s64)target - (at + 2);
 
-	if (disp >= -128 && disp <= 127) {
-		kbpf_emit_u8(&p->e, cc == CC_JMP ? 0xeb : (u8)(0x70 | cc));
-		kbpf_emit_u8(&p->e, (u8)disp);
-		return;
-	}
-	if (cc == CC_JMP) {
-		kbpf_emit_u8(&p->e, 0xe9);
-		disp = (s64)target - (at + 5);
-	} else {
-		kbpf_emit_u8(&p->e, 0x0f);
-		kbpf_emit_u8(&p->e, (u8)(0x80 | cc));
-		disp = (s64)target - (at + 6);
-	}
-	kbpf_emit_u32(&p->e, (u32)disp);
+	kbpf_jit_emit_jump(&p->e, cc, (s64)target - (at + 2),
+			   (s64)target - (at + (cc == CC_JMP ? 5 : 6)));
 }
 
 /* Call C function fn (rel32 in the module, movabs + call in userspace). */

@@ -89,6 +89,20 @@ static int val_map(const struct backend *b)
 	return m;
 }
 
+/* p[n..]: r0 = lookup(map, &(u32){0}), the key at fp-4. Returns the new n. */
+static int emit_lookup_key0(struct bpf_insn *p, int n, int map)
+{
+	struct bpf_insn ld[] = { LD_MAP_FD(BPF_REG_1, map) };
+
+	p[n++] = (struct bpf_insn)ST_MEM(BPF_W, BPF_REG_10, -4, 0);
+	p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_2, BPF_REG_10);
+	p[n++] = (struct bpf_insn)ALU64_IMM(BPF_ADD, BPF_REG_2, -4);
+	p[n++] = ld[0];
+	p[n++] = ld[1];
+	p[n++] = (struct bpf_insn)CALL(BPF_FUNC_map_lookup_elem);
+	return n;
+}
+
 /*
  * v = lookup(map, 0); if (v) { v[0] += 1; v[1] = ctx[off1]; } return 0.
  * off1 < 0: no store. Returns the instruction count.
@@ -98,16 +112,7 @@ static int prog_count_store(struct bpf_insn *p, int map, int off1)
 	int n = 0;
 
 	p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_6, BPF_REG_1);
-	p[n++] = (struct bpf_insn)ST_MEM(BPF_W, BPF_REG_10, -4, 0);
-	p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_2, BPF_REG_10);
-	p[n++] = (struct bpf_insn)ALU64_IMM(BPF_ADD, BPF_REG_2, -4);
-	{
-		struct bpf_insn ld[] = { LD_MAP_FD(BPF_REG_1, map) };
-
-		p[n++] = ld[0];
-		p[n++] = ld[1];
-	}
-	p[n++] = (struct bpf_insn)CALL(BPF_FUNC_map_lookup_elem);
+	n = emit_lookup_key0(p, n, map);
 	p[n++] = (struct bpf_insn)JMP_IMM(BPF_JEQ, BPF_REG_0, 0, off1 >= 0 ? 4 : 2);
 	p[n++] = (struct bpf_insn)MOV64_IMM(BPF_REG_1, 1);
 	p[n++] = (struct bpf_insn)ATOMIC_ADD64(BPF_REG_0, BPF_REG_1, 0);
@@ -537,16 +542,10 @@ void test_attach_kprobe_multi_errors(void)
  */
 static int prog_ip_cookie(struct bpf_insn *p, int map, bool func_ip)
 {
-	struct bpf_insn ld[] = { LD_MAP_FD(BPF_REG_1, map) };
 	int n = 0;
 
 	p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_6, BPF_REG_1);
-	p[n++] = (struct bpf_insn)ST_MEM(BPF_W, BPF_REG_10, -4, 0);
-	p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_2, BPF_REG_10);
-	p[n++] = (struct bpf_insn)ALU64_IMM(BPF_ADD, BPF_REG_2, -4);
-	p[n++] = ld[0];
-	p[n++] = ld[1];
-	p[n++] = (struct bpf_insn)CALL(BPF_FUNC_map_lookup_elem);
+	n = emit_lookup_key0(p, n, map);
 	p[n++] = (struct bpf_insn)JMP_IMM(BPF_JEQ, BPF_REG_0, 0, func_ip ? 9 : 6);
 	p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_7, BPF_REG_0);
 	p[n++] = (struct bpf_insn)MOV64_IMM(BPF_REG_1, 1);
@@ -798,7 +797,7 @@ static void stack_map_rules(void)
  */
 static int prog_stackid(struct bpf_insn *p, int smap, int vals)
 {
-	struct bpf_insn ls[] = { LD_MAP_FD(BPF_REG_2, smap) }, lv[] = { LD_MAP_FD(BPF_REG_1, vals) };
+	struct bpf_insn ls[] = { LD_MAP_FD(BPF_REG_2, smap) };
 	static const __u64 flags[3] = { 0, BPF_F_USER_STACK, BPF_F_BAD_STACK_FLAG };
 	int n = 0, i;
 
@@ -811,12 +810,7 @@ static int prog_stackid(struct bpf_insn *p, int smap, int vals)
 		p[n++] = (struct bpf_insn)CALL(BPF_FUNC_get_stackid);
 		p[n++] = (struct bpf_insn)STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_0, -8 * (i + 2));
 	}
-	p[n++] = (struct bpf_insn)ST_MEM(BPF_W, BPF_REG_10, -4, 0);
-	p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_2, BPF_REG_10);
-	p[n++] = (struct bpf_insn)ALU64_IMM(BPF_ADD, BPF_REG_2, -4);
-	p[n++] = lv[0];
-	p[n++] = lv[1];
-	p[n++] = (struct bpf_insn)CALL(BPF_FUNC_map_lookup_elem);
+	n = emit_lookup_key0(p, n, vals);
 	p[n++] = (struct bpf_insn)JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 8);
 	p[n++] = (struct bpf_insn)MOV64_IMM(BPF_REG_1, 1);
 	p[n++] = (struct bpf_insn)ATOMIC_ADD64(BPF_REG_0, BPF_REG_1, 0);
@@ -834,16 +828,10 @@ static int prog_stackid(struct bpf_insn *p, int smap, int vals)
  */
 static int prog_get_stack(struct bpf_insn *p, int vals, __u32 size, __u64 flags)
 {
-	struct bpf_insn lv[] = { LD_MAP_FD(BPF_REG_1, vals) };
 	int n = 0;
 
 	p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_6, BPF_REG_1);
-	p[n++] = (struct bpf_insn)ST_MEM(BPF_W, BPF_REG_10, -4, 0);
-	p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_2, BPF_REG_10);
-	p[n++] = (struct bpf_insn)ALU64_IMM(BPF_ADD, BPF_REG_2, -4);
-	p[n++] = lv[0];
-	p[n++] = lv[1];
-	p[n++] = (struct bpf_insn)CALL(BPF_FUNC_map_lookup_elem);
+	n = emit_lookup_key0(p, n, vals);
 	p[n++] = (struct bpf_insn)JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 8);
 	p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_7, BPF_REG_0);
 	p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_1, BPF_REG_6);
