@@ -462,9 +462,15 @@ static int kbpf_check_alloc_mem_arg(struct kbpf_venv *env, u32 regno, bool relea
 			  kbpf_reg_type_name(reg->type));
 		return -EACCES;
 	}
-	if (reg->off || !kbpf_tnum_is_const(reg->var_off) || reg->var_off.value) {
-		kbpf_vlog(env, "R%u must have zero offset when passed to release func\n", regno);
-		return -EINVAL;
+	/* as Linux's __check_ptr_off_reg() */
+	if (reg->off) {
+		kbpf_vlog(env, "dereference of modified alloc_mem ptr R%u off=%d disallowed\n",
+			  regno, reg->off);
+		return -EACCES;
+	}
+	if (!kbpf_tnum_is_const(reg->var_off) || reg->var_off.value) {
+		kbpf_vlog(env, "variable alloc_mem access to R%u disallowed\n", regno);
+		return -EACCES;
 	}
 	if (release && !reg->ref_obj_id) {
 		kbpf_vlog(env, "R%u must be referenced when passed to release function\n", regno);

@@ -402,7 +402,7 @@ static const struct vcase cases[] = {
 	  RESERVE(8), KI_ST_MEM(BPF_DW, R0, 0, 1), KI_EXIT()),
 	C("ringbuf_submit_maybe_null", -EACCES, "expected=alloc_mem", RESERVE(8), SUBMIT(R0),
 	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
-	C("ringbuf_submit_moved_ptr", -EINVAL, "zero offset", RESERVE_CHECKED(16),
+	C("ringbuf_submit_moved_ptr", -EACCES, "dereference of modified alloc_mem ptr R1 off=8", RESERVE_CHECKED(16),
 	  KI_ALU64_IMM(BPF_ADD, R7, 8), SUBMIT(R7), KI_MOV64_IMM(R0, 0), KI_EXIT()),
 	C("ringbuf_arith_before_null_check", -EACCES, "null-check it first", RESERVE(16),
 	  KI_ALU64_IMM(BPF_ADD, R0, 8), KI_EXIT()),

@@ -411,6 +411,11 @@ void compare_traces(const struct trace *kb, const struct trace *kr)
 	for (i = 0; i < kb->n && i < kr->n; i++) {
 		long a = kb->e[i].res, b = kr->e[i].res;
 
+		/* KT_VERBOSE=1: every step, to see what a comparison covered */
+		if (getenv("KT_VERBOSE"))
+			kt_info("step %d %s: kbpf %s/%#llx kernel %s/%#llx", i, kb->e[i].what,
+				kt_res(a), kb->e[i].val, kt_res(b), kr->e[i].val);
+
 		if (strcmp(kb->e[i].what, kr->e[i].what)) {
 			kt_fail(__FILE__, __LINE__, "trace diverged at step %d: kbpf '%s', kernel '%s'",
 				i, kb->e[i].what, kr->e[i].what);
