@@ -6,13 +6,13 @@
  * returned and that has not been released. Errors reach programs as
  * 64-bit negative numbers, as Linux's BPF_CALL helpers return them.
  */
-#include "kbpf_internal.h"
+#include "../maps/kbpf_ringbuf.h"
 #include "kbpf_helpers.h"
 
 /* The only flags output/submit/discard know. */
 #define KBPF_RB_WAKEUP_FLAGS	(BPF_RB_NO_WAKEUP | BPF_RB_FORCE_WAKEUP)
 
-static struct kbpf_map *kbpf_rb_map(u64 r1)
+static inline struct kbpf_map *kbpf_rb_map(u64 r1)
 {
 	return kbpf_map_from_desc((const struct kbpf_map_desc *)(unsigned long)r1);
 }

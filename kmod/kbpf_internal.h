@@ -188,16 +188,6 @@ extern const struct kbpf_map_ops kbpf_bloom_map_ops;
 extern const struct kbpf_map_ops kbpf_lpm_trie_map_ops;
 extern const struct kbpf_map_ops kbpf_ringbuf_map_ops;
 
-/*
- * maps/ringbuf.c, for the ringbuf helpers: reserve gives a sample of size
- * bytes or NULL; commit submits (discard false) or discards a reserved
- * sample, waking the reader as flags (BPF_RB_*) say; query answers
- * bpf_ringbuf_query() (0 for unknown flags).
- */
-void *kbpf_ringbuf_reserve(struct kbpf_map *map, u64 size);
-void kbpf_ringbuf_commit(void *sample, u64 flags, bool discard);
-u64 kbpf_ringbuf_query(struct kbpf_map *map, u64 flags);
-
 /* maps/batch.c: Linux's generic batch commands, over the element ops. */
 int kbpf_generic_lookup_batch(struct kbpf_map *map, const union bpf_attr *attr,
 			      union bpf_attr __user *uattr);

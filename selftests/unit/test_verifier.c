@@ -423,6 +423,12 @@ static const struct vcase cases[] = {
 	C("ringbuf_ld_abs_with_reference", -EINVAL, "cannot be mixed with socket references",
 	  KI_MOV64_REG(R6, R1), RESERVE_CHECKED(8), RAW(BPF_LD | BPF_ABS | BPF_B, 0, 0, 0, 0),
 	  SUBMIT(R7), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	/* a bounded loop reserving and submitting one sample per iteration */
+	C("ringbuf_loop_reserve_submit", 0, NULL, KI_LDX_MEM(BPF_W, R6, R1, 0),
+	  KI_MOV64_IMM(R7, 0), RESERVE(16), KI_JMP_IMM(BPF_JNE, R0, 0, 3), KI_MOV64_IMM(R0, 100),
+	  KI_ALU64_REG(BPF_SUB, R0, R7), KI_EXIT(), KI_STX_MEM(BPF_DW, R0, R6, 0),
+	  KI_STX_MEM(BPF_DW, R0, R7, 8), SUBMIT(R0), KI_ALU64_IMM(BPF_ADD, R7, 1),
+	  KI_JMP_IMM(BPF_JLT, R7, 100, -16), KI_MOV64_IMM(R0, 0), KI_EXIT()),
 	/* a callee's reference, released by its caller */
 	RUN("ringbuf_reserve_in_callee", 0, PCALL(6), KI_JMP_IMM(BPF_JEQ, R0, 0, 3), SUBMIT(R0),
 	  KI_MOV64_IMM(R0, 0), KI_EXIT(), RESERVE(8), KI_EXIT()),
