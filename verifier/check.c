@@ -611,18 +611,18 @@ static int kbpf_check_call(struct kbpf_venv *env, u32 idx, const struct bpf_insn
 		memset(&regs[i], 0, sizeof(regs[i]));
 	switch (fn->ret) {
 	case KBPF_RET_PTR_TO_MAP_VALUE_OR_NULL:
-		memset(&regs[BPF_REG_0], 0, sizeof(regs[0]));
-		kbpf_ptr_var_zero(&regs[BPF_REG_0]);
-		regs[BPF_REG_0].type = KBPF_PTR_TO_MAP_VALUE_OR_NULL;
-		regs[BPF_REG_0].map = map;
-		regs[BPF_REG_0].id = ++env->id_gen;
-		break;
 	case KBPF_RET_PTR_TO_ALLOC_MEM_OR_NULL:
+		/* a fresh maybe-NULL pointer: its copies share the id */
 		memset(&regs[BPF_REG_0], 0, sizeof(regs[0]));
 		kbpf_ptr_var_zero(&regs[BPF_REG_0]);
-		regs[BPF_REG_0].type = KBPF_PTR_TO_ALLOC_MEM_OR_NULL;
-		regs[BPF_REG_0].mem_size = alloc_size;
 		regs[BPF_REG_0].id = ++env->id_gen;
+		if (fn->ret == KBPF_RET_PTR_TO_ALLOC_MEM_OR_NULL) {
+			regs[BPF_REG_0].type = KBPF_PTR_TO_ALLOC_MEM_OR_NULL;
+			regs[BPF_REG_0].mem_size = alloc_size;
+		} else {
+			regs[BPF_REG_0].type = KBPF_PTR_TO_MAP_VALUE_OR_NULL;
+			regs[BPF_REG_0].map = map;
+		}
 		break;
 	case KBPF_RET_VOID:
 		memset(&regs[BPF_REG_0], 0, sizeof(regs[0]));

@@ -377,13 +377,30 @@ static int rb_setup(int side, struct rb_side *r)
 	return 0;
 }
 
+/* One timed run on an emptied ring; the program must not have failed. */
+static int rb_run(int side, const struct rb_side *rb, const __u8 *pkt, __u32 repeat,
+		  __u32 *dur)
+{
+	__u32 ret;
+
+	*rb->cons = *rb->prod;
+	if (test_run(side, rb->prog, pkt, repeat, &ret, dur))
+		return -1;
+	if (ret) {
+		printf("!!!!!! MISMATCH (ringbuf): %s: %u reservations failed !!!!!!\n",
+		       side_name[side], ret);
+		return -1;
+	}
+	return 0;
+}
+
 /* The kbpf/kernel figure for ringbuf reserve+submit, in the current JIT mode. */
 static void bench_ringbuf(const __u8 *pkt)
 {
 	struct rb_side rb[NSIDES] = { { -1, -1, MAP_FAILED, MAP_FAILED },
 				      { -1, -1, MAP_FAILED, MAP_FAILED } };
 	double ns[NSIDES] = { 1e30, 1e30 }, worst = 1;
-	__u32 repeat, dur, ret;
+	__u32 repeat, dur;
 	int s, r, jited[NSIDES];
 
 	for (s = 0; s < NSIDES; s++) {
@@ -392,14 +409,8 @@ static void bench_ringbuf(const __u8 *pkt)
 		jited[s] = fd_jited(rb[s].prog);
 	}
 	for (s = 0; s < NSIDES; s++) {
-		*rb[s].cons = *rb[s].prod;
-		if (test_run(s, rb[s].prog, pkt, CALIB_REPEAT, &ret, &dur))
+		if (rb_run(s, &rb[s], pkt, CALIB_REPEAT, &dur))
 			goto fail;
-		if (ret) {
-			printf("!!!!!! MISMATCH (ringbuf): %s: %u reservations failed !!!!!!\n",
-			       side_name[s], ret);
-			goto fail;
-		}
 		if (dur > worst)
 			worst = dur;
 	}
@@ -412,14 +423,8 @@ static void bench_ringbuf(const __u8 *pkt)
 		for (s = 0; s < NSIDES; s++) {
 			int side = (r & 1) ? NSIDES - 1 - s : s;
 
-			*rb[side].cons = *rb[side].prod;
-			if (test_run(side, rb[side].prog, pkt, repeat, &ret, &dur))
+			if (rb_run(side, &rb[side], pkt, repeat, &dur))
 				goto fail;
-			if (ret) {
-				printf("!!!!!! MISMATCH (ringbuf): %s: %u reservations failed !!!!!!\n",
-				       side_name[side], ret);
-				goto fail;
-			}
 			if (dur < ns[side])
 				ns[side] = dur;
 		}

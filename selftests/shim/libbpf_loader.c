@@ -456,6 +456,17 @@ static int rb_sample(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/* One TEST_RUN of fd on a zeroed packet of len bytes; the result, retval in *ret. */
+static int rb_test_run(int fd, __u32 len, __u32 *ret)
+{
+	static unsigned char pkt[128];
+	LIBBPF_OPTS(bpf_test_run_opts, topts, .data_in = pkt, .data_size_in = len);
+	int r = bpf_prog_test_run_opts(fd, &topts);
+
+	*ret = topts.retval;
+	return r;
+}
+
 /*
  * A socket filter that per run submits {skb->len, 0xabcd} (16 bytes),
  * discards one 8-byte sample, and outputs 12 bytes {skb->len u64, 0x77
@@ -465,10 +476,10 @@ static int rb_sample(void *ctx, void *data, size_t size)
  */
 static void ringbuf(void)
 {
-	unsigned char pkt[128] = { 0 };
 	struct rb_seen seen = { 0, 1469598103934665603ull, 0 };
 	struct ring_buffer *rb;
 	int m, fd, r, i, total = 0;
+	__u32 ret;
 
 	m = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "shim_rb", 0, 0, 4096, NULL);
 	R("ringbuf_create", "%s", res(m));
@@ -529,12 +540,9 @@ static void ringbuf(void)
 	R("ringbuf_poll_empty", "%d", ring_buffer__poll(rb, 0));
 	/* 120 runs of 64 bytes, polled after each: the 4096-byte ring wraps */
 	for (i = 0; i < 120; i++) {
-		LIBBPF_OPTS(bpf_test_run_opts, topts, .data_in = pkt,
-			    .data_size_in = 60 + i % 64);
-
-		r = bpf_prog_test_run_opts(fd, &topts);
-		if (r || topts.retval) {
-			R("ringbuf_run_failed", "%d %s retval=%u", i, res(r), topts.retval);
+		r = rb_test_run(fd, 60 + i % 64, &ret);
+		if (r || ret) {
+			R("ringbuf_run_failed", "%d %s retval=%u", i, res(r), ret);
 			break;
 		}
 		r = ring_buffer__poll(rb, 2000);
@@ -547,10 +555,8 @@ static void ringbuf(void)
 	R("ringbuf_polled", "%d records, hash %llx, sum %llu", total, seen.hash, seen.sum);
 	/* three runs without polling, then one consume takes all six */
 	for (i = 0; i < 3; i++) {
-		LIBBPF_OPTS(bpf_test_run_opts, topts, .data_in = pkt, .data_size_in = 100);
-
-		r = bpf_prog_test_run_opts(fd, &topts);
-		R("ringbuf_run_unpolled", "%s retval=%u", res(r), topts.retval);
+		r = rb_test_run(fd, 100, &ret);
+		R("ringbuf_run_unpolled", "%s retval=%u", res(r), ret);
 	}
 	R("ringbuf_consume", "%d", ring_buffer__consume(rb));
 	R("ringbuf_seen", "%d records, hash %llx", seen.n, seen.hash);

@@ -255,7 +255,8 @@ void test_ringbuf_records(void)
 			rb_consume(&v, &s);
 			if (i < 90 || i == 99) {
 				tr(&t[k], r, ret, "run %d", i);
-				tr(&t[k], s.records * 100 + s.discarded, s.hash, "run %d records", i);
+				tr(&t[k], s.records * 100 + s.discarded, s.hash, "run %d records",
+				   i);
 			}
 			if (i == 0)
 				tr(&t[k], 0, s.first_pg_off, "first record's pg_off");
@@ -288,19 +289,6 @@ void test_ringbuf_records(void)
 	}
 	compare_traces(&t[0], &t[1]);
 	free(t);
-}
-
-static long b_cmd(const struct backend *b, int cmd, int fd, const void *key, void *val,
-		  __u64 flags)
-{
-	union bpf_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.map_fd = fd;
-	a.key = (__u64)(unsigned long)key;
-	a.value = (__u64)(unsigned long)val;
-	a.flags = flags;
-	return b_call(b, cmd, &a);
 }
 
 /* MAP_CREATE's checks, and what the element commands say to a ringbuf. */
@@ -361,12 +349,13 @@ void test_ringbuf_create_and_commands(void)
 		tr(&t[k], r, info.type, "info type");
 		tr(&t[k], 0, info.max_entries, "info max_entries");
 		tr(&t[k], 0, info.key_size + info.value_size, "info key+value size");
-		tr(&t[k], b_cmd(b, BPF_MAP_LOOKUP_ELEM, m, NULL, val, 0), 0, "lookup");
-		tr(&t[k], b_cmd(b, BPF_MAP_LOOKUP_ELEM, m, &key, val, 0), 0, "lookup with a key");
-		tr(&t[k], b_cmd(b, BPF_MAP_UPDATE_ELEM, m, NULL, val, 0), 0, "update");
-		tr(&t[k], b_cmd(b, BPF_MAP_DELETE_ELEM, m, NULL, NULL, 0), 0, "delete");
-		tr(&t[k], b_cmd(b, BPF_MAP_GET_NEXT_KEY, m, NULL, val, 0), 0, "get_next_key");
-		tr(&t[k], b_cmd(b, BPF_MAP_LOOKUP_AND_DELETE_ELEM, m, NULL, val, 0), 0,
+		tr(&t[k], b_map_elem(b, BPF_MAP_LOOKUP_ELEM, m, NULL, val, 0), 0, "lookup");
+		tr(&t[k], b_map_elem(b, BPF_MAP_LOOKUP_ELEM, m, &key, val, 0), 0,
+		   "lookup with a key");
+		tr(&t[k], b_map_elem(b, BPF_MAP_UPDATE_ELEM, m, NULL, val, 0), 0, "update");
+		tr(&t[k], b_map_elem(b, BPF_MAP_DELETE_ELEM, m, NULL, NULL, 0), 0, "delete");
+		tr(&t[k], b_map_elem(b, BPF_MAP_GET_NEXT_KEY, m, NULL, val, 0), 0, "get_next_key");
+		tr(&t[k], b_map_elem(b, BPF_MAP_LOOKUP_AND_DELETE_ELEM, m, NULL, val, 0), 0,
 		   "lookup_and_delete");
 		memset(&a, 0, sizeof(a));
 		a.batch.map_fd = m;
@@ -414,8 +403,10 @@ void test_ringbuf_mmap_perms(void)
 		tr(&t[k], mmap_res(m, PG, rw, MAP_SHARED, 2 * PG, NULL), 0, "rw data page");
 		tr(&t[k], mmap_res(m, PG, PROT_READ, MAP_PRIVATE, 0, NULL), 0, "private");
 		tr(&t[k], mmap_res(m, 4 * PG, PROT_READ, MAP_SHARED, 0, NULL), 0, "ro everything");
-		tr(&t[k], mmap_res(m, 5 * PG, PROT_READ, MAP_SHARED, 0, NULL), 0, "ro past the end");
-		tr(&t[k], mmap_res(m, PG, PROT_READ, MAP_SHARED, 4 * PG, NULL), 0, "ro offset past end");
+		tr(&t[k], mmap_res(m, 5 * PG, PROT_READ, MAP_SHARED, 0, NULL), 0,
+		   "ro past the end");
+		tr(&t[k], mmap_res(m, PG, PROT_READ, MAP_SHARED, 4 * PG, NULL), 0,
+		   "ro offset past end");
 		r = mmap_res(m, 3 * PG, PROT_READ, MAP_SHARED, PG, &p);
 		tr(&t[k], r, 0, "ro producer + data");
 		if (!r) {
@@ -435,7 +426,8 @@ void test_ringbuf_mmap_perms(void)
 			tr(&t[k], b_call(b, BPF_MAP_FREEZE, &a), 0, "freeze after munmap");
 		}
 		tr(&t[k], mmap_res(m, PG, rw, MAP_SHARED, 0, NULL), 0, "rw consumer page frozen");
-		tr(&t[k], mmap_res(m, PG, PROT_READ, MAP_SHARED, 0, NULL), 0, "ro consumer page frozen");
+		tr(&t[k], mmap_res(m, PG, PROT_READ, MAP_SHARED, 0, NULL), 0,
+		   "ro consumer page frozen");
 		close(m);
 	}
 	compare_traces(&t[0], &t[1]);
@@ -451,6 +443,31 @@ static int wakeups(int ep, int timeout_ms, __u32 *events)
 	return n < 0 ? -errno : n;
 }
 
+static void step_run(const struct backend *b, struct trace *t, int fd, const char *what)
+{
+	__u32 ret = 0;
+	int r = run_len(b, fd, 60, &ret);
+
+	tr(t, r, ret, "%s", what);
+}
+
+static void step_wait(struct trace *t, int ep, int timeout_ms, const char *what)
+{
+	__u32 evs = 0;
+	int r = wakeups(ep, timeout_ms, &evs);
+
+	tr(t, r, evs, "%s", what);
+}
+
+static void step_poll(struct trace *t, struct pollfd *pfd, const char *what)
+{
+	int r;
+
+	pfd->revents = 0;
+	r = poll(pfd, 1, 0);
+	tr(t, r, pfd->revents, "%s", what);
+}
+
 void test_ringbuf_poll_wakeup(void)
 {
 	struct trace t[2];
@@ -463,8 +480,6 @@ void test_ringbuf_poll_wakeup(void)
 		struct pollfd pfd;
 		struct rb_view v;
 		struct rb_seen s;
-		__u32 ret, evs = 0;
-		int r;
 
 		memset(&t[k], 0, sizeof(t[k]));
 		m = b_map_create(b, BPF_MAP_TYPE_RINGBUF, 0, 0, RB_SIZE, 0, "rb");
@@ -482,50 +497,28 @@ void test_ringbuf_poll_wakeup(void)
 
 		pfd.fd = m;
 		pfd.events = POLLIN;
-		r = poll(&pfd, 1, 0);
-		tr(&t[k], r, pfd.revents, "poll, empty");
-		r = wakeups(ep, 0, &evs);
-		tr(&t[k], r, evs, "epoll, empty");
-
-		r = run_len(b, dflt, 60, &ret);
-		tr(&t[k], r, ret, "submit (reader caught up)");
-		r = wakeups(ep, 2000, &evs);
-		tr(&t[k], r, evs, "wakeup after the first record");
-		r = run_len(b, dflt, 60, &ret);
-		tr(&t[k], r, ret, "submit (reader behind)");
-		r = wakeups(ep, 300, &evs);
-		tr(&t[k], r, evs, "no wakeup while the reader is behind");
-		r = run_len(b, force, 60, &ret);
-		tr(&t[k], r, ret, "submit FORCE_WAKEUP");
-		r = wakeups(ep, 2000, &evs);
-		tr(&t[k], r, evs, "forced wakeup");
-		pfd.revents = 0;
-		r = poll(&pfd, 1, 0);
-		tr(&t[k], r, pfd.revents, "poll, 3 records");
-
+		step_poll(&t[k], &pfd, "poll, empty");
+		step_wait(&t[k], ep, 0, "epoll, empty");
+		step_run(b, &t[k], dflt, "submit (reader caught up)");
+		step_wait(&t[k], ep, 2000, "wakeup after the first record");
+		step_run(b, &t[k], dflt, "submit (reader behind)");
+		step_wait(&t[k], ep, 300, "no wakeup while the reader is behind");
+		step_run(b, &t[k], force, "submit FORCE_WAKEUP");
+		step_wait(&t[k], ep, 2000, "forced wakeup");
+		step_poll(&t[k], &pfd, "poll, 3 records");
 		rb_consume(&v, &s);
 		tr(&t[k], s.records, s.hash, "consumed");
-		pfd.revents = 0;
-		r = poll(&pfd, 1, 0);
-		tr(&t[k], r, pfd.revents, "poll, drained");
-		r = run_len(b, nowake, 60, &ret);
-		tr(&t[k], r, ret, "submit NO_WAKEUP (reader caught up)");
-		r = wakeups(ep, 300, &evs);
-		tr(&t[k], r, evs, "no wakeup with NO_WAKEUP");
-		pfd.revents = 0;
-		r = poll(&pfd, 1, 0);
-		tr(&t[k], r, pfd.revents, "poll sees it anyway");
+		step_poll(&t[k], &pfd, "poll, drained");
+		step_run(b, &t[k], nowake, "submit NO_WAKEUP (reader caught up)");
+		step_wait(&t[k], ep, 300, "no wakeup with NO_WAKEUP");
+		step_poll(&t[k], &pfd, "poll sees it anyway");
 		rb_consume(&v, &s);
-		r = run_len(b, disc_force, 60, &ret);
-		tr(&t[k], r, ret, "discard FORCE_WAKEUP");
-		r = wakeups(ep, 2000, &evs);
-		tr(&t[k], r, evs, "wakeup for a discarded record");
+		step_run(b, &t[k], disc_force, "discard FORCE_WAKEUP");
+		step_wait(&t[k], ep, 2000, "wakeup for a discarded record");
 		rb_consume(&v, &s);
 		tr(&t[k], s.records * 100 + s.discarded, 0, "consumed: the discarded record");
-		r = run_len(b, dflt, 60, &ret);
-		tr(&t[k], r, ret, "submit (reader caught up again)");
-		r = wakeups(ep, 2000, &evs);
-		tr(&t[k], r, evs, "wakeup again");
+		step_run(b, &t[k], dflt, "submit (reader caught up again)");
+		step_wait(&t[k], ep, 2000, "wakeup again");
 		close(ep);
 		rb_unmap(&v);
 		close(dflt);
@@ -611,6 +604,27 @@ void test_ringbuf_verdicts(void)
 	compare_traces(&t[0], &t[1]);
 }
 
+/* reserve(m, size, flags): discard and return 1, or return 2 for NULL */
+static void run_reserve(const struct backend *b, struct trace *t, int m, int size, int flags,
+			const char *name)
+{
+	struct bpf_insn p[] = {
+		LD_MAP_FD(R1, m), MOV64_IMM(R2, size), MOV64_IMM(R3, flags),
+		CALL(BPF_FUNC_ringbuf_reserve), JMP_IMM(BPF_JEQ, R0, 0, 5),
+		COMMIT(BPF_FUNC_ringbuf_discard, R0, 0), MOV64_IMM(R0, 1),
+		EXIT_INSN(), MOV64_IMM(R0, 2), EXIT_INSN(),
+	};
+	__u32 ret = 0;
+	int fd, r;
+
+	fd = b_prog_load(b, SF, p, ARRAY_SIZE(p), "GPL", NULL, 0, NULL);
+	tr(t, fd, 0, "load %s", name);
+	r = fd >= 0 ? run_len(b, fd, 60, &ret) : fd;
+	tr(t, r, ret, "run %s (2: NULL)", name);
+	if (fd >= 0)
+		close(fd);
+}
+
 /* bpf_ringbuf_output's and reserve's error returns, as programs see them. */
 void test_ringbuf_helper_errors(void)
 {
@@ -643,39 +657,12 @@ void test_ringbuf_helper_errors(void)
 		ALU64_IMM(BPF_LSH, R6, 16), ALU64_REG(BPF_OR, R0, R6), EXIT_INSN()
 		RUNP("output bad flags", OUTPUT(8, 4));
 		RUNP("output 8", OUTPUT(8, 0));
-		{
-			/* 4096 - 8: larger than the ring can ever hold */
-			struct bpf_insn big[] = {
-				LD_MAP_FD(R1, m), MOV64_IMM(R2, RB_SIZE - 8), MOV64_IMM(R3, 0),
-				CALL(BPF_FUNC_ringbuf_reserve), JMP_IMM(BPF_JEQ, R0, 0, 5),
-				COMMIT(BPF_FUNC_ringbuf_discard, R0, 0), MOV64_IMM(R0, 1),
-				EXIT_INSN(), MOV64_IMM(R0, 2), EXIT_INSN(),
-			};
-
-			fd = b_prog_load(b, SF, big, ARRAY_SIZE(big), "GPL", NULL, 0, NULL);
-			tr(&t[k], fd, 0, "load reserve ring-sized");
-			r = fd >= 0 ? run_len(b, fd, 60, &ret) : fd;
-			tr(&t[k], r, ret, "run reserve ring-sized (2: NULL)");
-			if (fd >= 0)
-				close(fd);
-		}
-		{
-			struct bpf_insn flags[] = {
-				LD_MAP_FD(R1, m), MOV64_IMM(R2, 8), MOV64_IMM(R3, 1),
-				CALL(BPF_FUNC_ringbuf_reserve), JMP_IMM(BPF_JEQ, R0, 0, 5),
-				COMMIT(BPF_FUNC_ringbuf_discard, R0, 0), MOV64_IMM(R0, 1),
-				EXIT_INSN(), MOV64_IMM(R0, 2), EXIT_INSN(),
-			};
-
-			fd = b_prog_load(b, SF, flags, ARRAY_SIZE(flags), "GPL", NULL, 0, NULL);
-			tr(&t[k], fd, 0, "load reserve flags 1");
-			r = fd >= 0 ? run_len(b, fd, 60, &ret) : fd;
-			tr(&t[k], r, ret, "run reserve flags 1 (2: NULL)");
-			if (fd >= 0)
-				close(fd);
-		}
+		/* 4096 - 8: larger than the ring can ever hold */
+		run_reserve(b, &t[k], m, RB_SIZE - 8, 0, "reserve ring-sized");
+		run_reserve(b, &t[k], m, 8, 1, "reserve flags 1");
 		RUNP("output 0 bytes", OUTPUT(0, 0));
-		RUNP("output NO_WAKEUP|FORCE_WAKEUP", OUTPUT(8, BPF_RB_NO_WAKEUP | BPF_RB_FORCE_WAKEUP));
+		RUNP("output NO_WAKEUP|FORCE_WAKEUP",
+		     OUTPUT(8, BPF_RB_NO_WAKEUP | BPF_RB_FORCE_WAKEUP));
 #undef OUTPUT
 #undef RUNP
 		close(m);
@@ -712,7 +699,7 @@ void test_ringbuf_concurrent(void)
 		c = b_map_create(b, BPF_MAP_TYPE_ARRAY, 4, 16, 1, 0, "cnt");
 		REQUIRE(m >= 0 && c >= 0, "%s: create", b->name);
 		{
-			/* r7 = &counters; r0 = reserve(24); ok: {magic, len, ~magic}, counters[0]++ */
+			/* r7 = &counters; reserve 24: {magic, len, ~magic}, counters[0]++ */
 			struct bpf_insn p[] = {
 				LDX_MEM(BPF_W, R8, R1, 0),
 				ST_MEM(BPF_W, R10, -4, 0), LD_MAP_FD(R1, c), MOV64_REG(R2, R10),
@@ -755,7 +742,8 @@ void test_ringbuf_concurrent(void)
 
 				if (len & BPF_RINGBUF_BUSY_BIT)
 					break;
-				if (len != 24 || hdr[2] != CONC_MAGIC || hdr[6] != (__u32)~CONC_MAGIC ||
+				if (len != 24 || hdr[2] != CONC_MAGIC ||
+				    hdr[6] != (__u32)~CONC_MAGIC ||
 				    *(__u64 *)(hdr + 4) != sizeof(unsigned char[64]) - 14)
 					bad++;
 				seen++;
@@ -765,7 +753,8 @@ void test_ringbuf_concurrent(void)
 			if (!live)
 				break;
 			if (waitpid(-1, &st, WNOHANG) > 0) {
-				CHECK(WIFEXITED(st) && !WEXITSTATUS(st), "%s: a writer failed", b->name);
+				CHECK(WIFEXITED(st) && !WEXITSTATUS(st), "%s: a writer failed",
+				      b->name);
 				if (--live == 0)
 					continue;	/* one more drain */
 			}
