@@ -178,7 +178,52 @@ static u64 kt_skb_load_bytes_fn(u64 ctx, u64 off, u64 to, u64 len, u64 a5)
 					(void *)(uintptr_t)to, (u32)len);
 }
 
+/*
+ * Fake ringbuf helpers: samples come from a small pool of slots (a
+ * program may hold several at once); kt_rb_outstanding counts samples
+ * reserved and not yet submitted or discarded.
+ */
+#define KT_RB_SLOTS	8
+#define KT_RB_SLOT_SIZE	4096
+int kt_rb_outstanding;
+
+static u64 kt_rb_reserve_fn(u64 map, u64 size, u64 flags, u64 a4, u64 a5)
+{
+	static u64 slots[KT_RB_SLOTS][KT_RB_SLOT_SIZE / 8];
+	static unsigned int next;
+
+	if (flags || size > KT_RB_SLOT_SIZE)
+		return 0;
+	kt_rb_outstanding++;
+	return (u64)(uintptr_t)slots[next++ % KT_RB_SLOTS];
+}
+
+static u64 kt_rb_commit_fn(u64 sample, u64 flags, u64 a3, u64 a4, u64 a5)
+{
+	kt_rb_outstanding--;
+	return 0;
+}
+
+static u64 kt_rb_output_fn(u64 map, u64 data, u64 size, u64 flags, u64 a5)
+{
+	if (flags & ~(u64)(BPF_RB_NO_WAKEUP | BPF_RB_FORCE_WAKEUP))
+		return (u64)-EINVAL;
+	return size > KT_RB_SLOT_SIZE ? (u64)-EAGAIN : 0;
+}
+
+static u64 kt_rb_query_fn(u64 map, u64 flags, u64 a3, u64 a4, u64 a5)
+{
+	const struct kbpf_map_desc *m = (const void *)(uintptr_t)map;
+
+	return flags == BPF_RB_RING_SIZE ? m->max_entries : 0;
+}
+
 kbpf_helper_fn kt_helpers[KBPF_FUNC_MAX] = {
+	[BPF_FUNC_ringbuf_reserve] = kt_rb_reserve_fn,
+	[BPF_FUNC_ringbuf_submit] = kt_rb_commit_fn,
+	[BPF_FUNC_ringbuf_discard] = kt_rb_commit_fn,
+	[BPF_FUNC_ringbuf_output] = kt_rb_output_fn,
+	[BPF_FUNC_ringbuf_query] = kt_rb_query_fn,
 	[BPF_FUNC_skb_load_bytes] = kt_skb_load_bytes_fn,
 	[BPF_FUNC_ktime_get_ns] = kt_counter_fn,
 	[BPF_FUNC_ktime_get_boot_ns] = kt_counter_fn,

@@ -35,6 +35,8 @@ int kt_map_from_fd(void *priv, s32 fd, const struct kbpf_map_desc **map);
 int kt_map_value_addr(void *priv, const struct kbpf_map_desc *map, u32 off, u64 *addr);
 /* Helper implementations, indexed by helper id. */
 extern kbpf_helper_fn kt_helpers[KBPF_FUNC_MAX];
+/* Ringbuf samples the fake helpers handed out and that came back not yet. */
+extern int kt_rb_outstanding;
 
 /* The last kt_verify*()'s per-insn helper-call maps, for the JIT. */
 #define KT_MAX_PROG_INSNS 4096

@@ -570,38 +570,6 @@ static int test_dead_code_sanitised(void)
 	return 0;
 }
 
-/*
- * Fake ringbuf helpers for the run cases: one 64-byte sample at a time,
- * counted so the cases can check that it came back.
- */
-static u64 kt_rb_sample[8];
-static int kt_rb_outstanding;
-
-static u64 kt_rb_reserve(u64 map, u64 size, u64 flags, u64 r4, u64 r5)
-{
-	if (flags || size > sizeof(kt_rb_sample) || kt_rb_outstanding)
-		return 0;
-	kt_rb_outstanding++;
-	return (u64)(uintptr_t)kt_rb_sample;
-}
-
-static u64 kt_rb_commit(u64 sample, u64 flags, u64 r3, u64 r4, u64 r5)
-{
-	if (sample == (u64)(uintptr_t)kt_rb_sample)
-		kt_rb_outstanding--;
-	return 0;
-}
-
-static u64 kt_rb_output(u64 map, u64 data, u64 size, u64 flags, u64 r5)
-{
-	return 0;
-}
-
-static u64 kt_rb_query(u64 map, u64 flags, u64 r3, u64 r4, u64 r5)
-{
-	return flags == BPF_RB_RING_SIZE ? 4096 : 0;
-}
-
 static int run_ringbuf_case(const void *arg)
 {
 	int err = run_case(arg);
@@ -620,11 +588,6 @@ static void all(void)
 	rb->desc.map_type = BPF_MAP_TYPE_RINGBUF;
 	rb->desc.max_entries = 4096;
 	kt_fds[RB_FD] = rb;
-	kt_helpers[BPF_FUNC_ringbuf_reserve] = kt_rb_reserve;
-	kt_helpers[BPF_FUNC_ringbuf_submit] = kt_rb_commit;
-	kt_helpers[BPF_FUNC_ringbuf_discard] = kt_rb_commit;
-	kt_helpers[BPF_FUNC_ringbuf_output] = kt_rb_output;
-	kt_helpers[BPF_FUNC_ringbuf_query] = kt_rb_query;
 
 	kt_fds[HASH_FD] = kt_map_new(BPF_MAP_TYPE_HASH, 4, 8, 4);
 	kt_fds[ARRAY_FD] = kt_map_new(BPF_MAP_TYPE_ARRAY, 4, 8, 4);
