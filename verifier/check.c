@@ -275,7 +275,8 @@ static int kbpf_check_atomic(struct kbpf_venv *env, const struct bpf_insn *insn)
 		kbpf_vlog(env, "R%u leaks addr into mem\n", insn->src_reg);
 		return -EACCES;
 	}
-	if (dst->type != KBPF_PTR_TO_STACK && dst->type != KBPF_PTR_TO_MAP_VALUE) {
+	if (dst->type != KBPF_PTR_TO_STACK && dst->type != KBPF_PTR_TO_MAP_VALUE &&
+	    dst->type != KBPF_PTR_TO_ALLOC_MEM) {
 		kbpf_vlog(env, "BPF_ATOMIC stores into R%u %s is not allowed\n",
 			  insn->dst_reg, kbpf_reg_type_name(dst->type));
 		return -EACCES;
@@ -533,6 +534,12 @@ static int kbpf_check_call(struct kbpf_venv *env, u32 idx, const struct bpf_insn
 			if (!map) {
 				kbpf_vlog(env, "invalid map_ptr to access map->%s\n",
 					  fn->arg[i] == KBPF_ARG_PTR_TO_MAP_KEY ? "key" : "value");
+				return -EACCES;
+			}
+			/* as Linux: keys and values come from the stack, packets and maps */
+			if (reg->type == KBPF_PTR_TO_ALLOC_MEM) {
+				kbpf_vlog(env, "R%u type=%s expected=fp, pkt, pkt_meta, map_key, map_value\n",
+					  regno, kbpf_reg_type_name(reg->type));
 				return -EACCES;
 			}
 			err = kbpf_check_helper_mem(env, regno,

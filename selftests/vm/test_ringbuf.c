@@ -595,6 +595,26 @@ void test_ringbuf_verdicts(void)
 			ALU64_IMM(BPF_ADD, R2, -8), ST_MEM(BPF_DW, R10, -8, 0), MOV64_IMM(R3, 8),
 			MOV64_IMM(R4, BPF_RB_FORCE_WAKEUP), CALL(BPF_FUNC_ringbuf_output),
 			EXIT_INSN());
+		VERDICT("atomic add in a sample", CHECKED(8), ST_MEM(BPF_DW, R7, 0, 2),
+			MOV64_IMM(R1, 3), INSN(BPF_STX | BPF_DW | BPF_ATOMIC, R7, R1, 0, BPF_ADD),
+			COMMIT(BPF_FUNC_ringbuf_discard, R7, 0), MOV64_IMM(R0, 0), EXIT_INSN());
+		VERDICT("sample as a map value", CHECKED(8), ST_MEM(BPF_W, R10, -4, 0),
+			LD_MAP_FD(R1, arr), MOV64_REG(R2, R10), ALU64_IMM(BPF_ADD, R2, -4),
+			MOV64_REG(R3, R7), MOV64_IMM(R4, 0), CALL(BPF_FUNC_map_update_elem),
+			COMMIT(BPF_FUNC_ringbuf_discard, R7, 0), MOV64_IMM(R0, 0), EXIT_INSN());
+		VERDICT("loop reserving and submitting", LDX_MEM(BPF_W, R6, R1, 0),
+			MOV64_IMM(R7, 0), RESERVE(m, 16), JMP_IMM(BPF_JNE, R0, 0, 3),
+			MOV64_IMM(R0, 100), ALU64_REG(BPF_SUB, R0, R7), EXIT_INSN(),
+			STX_MEM(BPF_DW, R0, R6, 0), STX_MEM(BPF_DW, R0, R7, 8),
+			COMMIT(BPF_FUNC_ringbuf_submit, R0, 0), ALU64_IMM(BPF_ADD, R7, 1),
+			JMP_IMM(BPF_JLT, R7, 100, -16), MOV64_IMM(R0, 0), EXIT_INSN());
+		VERDICT("reserve in a callee, submit in the caller",
+			INSN(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 6),
+			JMP_IMM(BPF_JEQ, R0, 0, 3), COMMIT(BPF_FUNC_ringbuf_submit, R0, 0),
+			MOV64_IMM(R0, 0), EXIT_INSN(), RESERVE(m, 8), EXIT_INSN());
+		VERDICT("reserve in a callee, leaked by the caller",
+			INSN(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 2),
+			MOV64_IMM(R0, 0), EXIT_INSN(), RESERVE(m, 8), EXIT_INSN());
 #undef CHECKED
 #undef VERDICT
 		close(m);
