@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include "kbpf_test.h"
 
@@ -793,5 +794,79 @@ void test_ringbuf_concurrent(void)
 		close(fd);
 		close(c);
 		close(m);
+	}
+}
+
+#define TP_CALLS	40
+
+/*
+ * A raw tracepoint program (sys_enter) writing {syscall nr, tgid} for every
+ * getppid(): both rings, attached at once, see exactly this process's
+ * calls, and the first record wakes an epoll waiter from the tracepoint.
+ */
+void test_ringbuf_raw_tp(void)
+{
+	int m[2], prog[2], link[2], ep[2], k, i;
+	struct rb_view v[2];
+	__u32 evs;
+
+	for (k = 0; k < 2; k++) {
+		const struct backend *b = backends[k];
+		struct epoll_event ev = { .events = EPOLLIN | EPOLLET };
+
+		m[k] = b_map_create(b, BPF_MAP_TYPE_RINGBUF, 0, 0, 4 * PG, 0, "rb");
+		REQUIRE(m[k] >= 0, "%s: create: %s", b->name, kt_res(m[k]));
+		{
+			struct bpf_insn p[] = {
+				LDX_MEM(BPF_DW, R7, R1, 8),
+				JMP_IMM(BPF_JNE, R7, SYS_getppid, 14),
+				CALL(BPF_FUNC_get_current_pid_tgid), MOV64_REG(R8, R0),
+				ALU64_IMM(BPF_RSH, R8, 32), RESERVE(m[k], 16),
+				JMP_IMM(BPF_JEQ, R0, 0, 5), STX_MEM(BPF_DW, R0, R7, 0),
+				STX_MEM(BPF_DW, R0, R8, 8), COMMIT(BPF_FUNC_ringbuf_submit, R0, 0),
+				MOV64_IMM(R0, 0), EXIT_INSN(),
+			};
+
+			prog[k] = b_prog_load(b, BPF_PROG_TYPE_RAW_TRACEPOINT, p, ARRAY_SIZE(p),
+					      "GPL", NULL, 0, "rb_tp");
+		}
+		REQUIRE(prog[k] >= 0, "%s: load: %s", b->name, kt_res(prog[k]));
+		REQUIRE(!rb_map(m[k], 4 * PG, &v[k]), "%s: mmap", b->name);
+		ep[k] = epoll_create1(0);
+		REQUIRE(ep[k] >= 0 && !epoll_ctl(ep[k], EPOLL_CTL_ADD, m[k], &ev), "epoll");
+	}
+	for (k = 0; k < 2; k++) {
+		link[k] = b_raw_tp_open(backends[k], "sys_enter", prog[k]);
+		REQUIRE(link[k] >= 0, "%s: attach: %s", backends[k]->name, kt_res(link[k]));
+	}
+	for (i = 0; i < TP_CALLS; i++)
+		syscall(SYS_getppid);
+	for (k = 0; k < 2; k++)
+		close(link[k]);
+	for (k = 0; k < 2; k++) {
+		const char *name = backends[k]->name;
+		unsigned long cons = *v[k].cons, prod = *v[k].prod;
+		int mine = 0, bad = 0, r;
+
+		r = wakeups(ep[k], 2000, &evs);
+		CHECK(r == 1 && (evs & EPOLLIN), "%s: no wakeup from the tracepoint (%d, %#x)",
+		      name, r, evs);
+		for (; cons < prod; cons += 24) {
+			__u32 *hdr = (__u32 *)(v[k].data + (cons & (v[k].size - 1)));
+			__u64 *rec = (__u64 *)(hdr + 2);
+
+			if (hdr[0] != 16 || rec[0] != SYS_getppid)
+				bad++;
+			else if (rec[1] == (__u64)getpid())
+				mine++;
+		}
+		*v[k].cons = cons;
+		CHECK(!bad, "%s: %d malformed records", name, bad);
+		CHECK(mine == TP_CALLS, "%s: %d of this process's %d getppid() calls", name, mine,
+		      TP_CALLS);
+		rb_unmap(&v[k]);
+		close(ep[k]);
+		close(prog[k]);
+		close(m[k]);
 	}
 }
