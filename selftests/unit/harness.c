@@ -179,28 +179,74 @@ static u64 kt_skb_load_bytes_fn(u64 ctx, u64 off, u64 to, u64 len, u64 a5)
 }
 
 /*
- * Fake ringbuf helpers: samples come from a small pool of slots (a
- * program may hold several at once); kt_rb_outstanding counts samples
- * reserved and not yet submitted or discarded.
+ * Fake ringbuf helpers, strict enough to be an oracle for the verifier's
+ * reference tracking: samples come from a small pool of slots (a program
+ * may hold several at once), each live from reserve to submit/discard.
+ * Committing anything but a live sample counts in kt_rb_misuse;
+ * kt_rb_outstanding counts live samples; kt_rb_within() says whether
+ * bytes lie inside a live sample's reserved size.
  */
 #define KT_RB_SLOTS	8
 #define KT_RB_SLOT_SIZE	4096
-int kt_rb_outstanding;
+int kt_rb_outstanding, kt_rb_misuse;
+
+static struct {
+	u64 buf[KT_RB_SLOT_SIZE / 8];
+	u64 size;
+	bool live;
+} kt_rb_slots[KT_RB_SLOTS];
+
+void kt_rb_reset(void)
+{
+	memset(kt_rb_slots, 0, sizeof(kt_rb_slots));
+	kt_rb_outstanding = 0;
+	kt_rb_misuse = 0;
+}
+
+bool kt_rb_within(const void *p, u32 size)
+{
+	uintptr_t a = (uintptr_t)p;
+	int i;
+
+	for (i = 0; i < KT_RB_SLOTS; i++) {
+		uintptr_t b = (uintptr_t)kt_rb_slots[i].buf;
+
+		if (kt_rb_slots[i].live && a >= b && a + size >= a &&
+		    a + size <= b + kt_rb_slots[i].size)
+			return true;
+	}
+	return false;
+}
 
 static u64 kt_rb_reserve_fn(u64 map, u64 size, u64 flags, u64 a4, u64 a5)
 {
-	static u64 slots[KT_RB_SLOTS][KT_RB_SLOT_SIZE / 8];
-	static unsigned int next;
+	int i;
 
 	if (flags || size > KT_RB_SLOT_SIZE)
 		return 0;
-	kt_rb_outstanding++;
-	return (u64)(uintptr_t)slots[next++ % KT_RB_SLOTS];
+	for (i = 0; i < KT_RB_SLOTS; i++) {
+		if (kt_rb_slots[i].live)
+			continue;
+		kt_rb_slots[i].live = true;
+		kt_rb_slots[i].size = size;
+		kt_rb_outstanding++;
+		return (u64)(uintptr_t)kt_rb_slots[i].buf;
+	}
+	return 0;	/* "no room" */
 }
 
 static u64 kt_rb_commit_fn(u64 sample, u64 flags, u64 a3, u64 a4, u64 a5)
 {
-	kt_rb_outstanding--;
+	int i;
+
+	for (i = 0; i < KT_RB_SLOTS; i++) {
+		if (sample != (u64)(uintptr_t)kt_rb_slots[i].buf || !kt_rb_slots[i].live)
+			continue;
+		kt_rb_slots[i].live = false;
+		kt_rb_outstanding--;
+		return 0;
+	}
+	kt_rb_misuse++;
 	return 0;
 }
 

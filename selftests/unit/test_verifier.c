@@ -583,7 +583,8 @@ static int run_ringbuf_case(const void *arg)
 	int err = run_case(arg);
 
 	KT_EXPECT(err || !kt_rb_outstanding, "%d samples never submitted", kt_rb_outstanding);
-	kt_rb_outstanding = 0;
+	KT_EXPECT(err || !kt_rb_misuse, "%d commits of no live sample", kt_rb_misuse);
+	kt_rb_reset();
 	return err;
 }
 
