@@ -350,6 +350,12 @@ void test_ringbuf_create_and_commands(void)
 		tr(&t[k], r, info.type, "info type");
 		tr(&t[k], 0, info.max_entries, "info max_entries");
 		tr(&t[k], 0, info.key_size + info.value_size, "info key+value size");
+		{
+			char lock[32] = "";
+
+			tr(&t[k], fdinfo_get(m, "memlock", lock, sizeof(lock)) ? 0 : -ENOENT,
+			   strtoull(lock, NULL, 10), "fdinfo memlock");
+		}
 		tr(&t[k], b_map_elem(b, BPF_MAP_LOOKUP_ELEM, m, NULL, val, 0), 0, "lookup");
 		tr(&t[k], b_map_elem(b, BPF_MAP_LOOKUP_ELEM, m, &key, val, 0), 0,
 		   "lookup with a key");
