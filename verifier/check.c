@@ -281,7 +281,13 @@ static int kbpf_check_atomic(struct kbpf_venv *env, const struct bpf_insn *insn)
 			  insn->dst_reg, kbpf_reg_type_name(dst->type));
 		return -EACCES;
 	}
-	if (((s64)dst->off + insn->off) % size) {
+	/*
+	 * Aligned for every value of the variable offset too (a locked
+	 * access across a cache line is a split lock), as Linux forces
+	 * strict alignment for atomics.
+	 */
+	if (((s64)dst->off + insn->off) % size ||
+	    ((dst->var_off.value | dst->var_off.mask) & (size - 1))) {
 		kbpf_vlog(env, "misaligned atomic access off %d size %u\n",
 			  dst->off + insn->off, size);
 		return -EACCES;

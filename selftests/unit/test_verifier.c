@@ -15,6 +15,7 @@
 #define R5 BPF_REG_5
 #define R6 BPF_REG_6
 #define R7 BPF_REG_7
+#define R8 BPF_REG_8
 #define R10 BPF_REG_10
 #define MAXI 96
 #define HASH_FD 3	/* fake fd: hash map, key 4, value 8 */
@@ -432,6 +433,17 @@ static const struct vcase cases[] = {
 	RUN("ringbuf_atomic_add_in_sample", 5, RESERVE_CHECKED(8), KI_ST_MEM(BPF_DW, R7, 0, 2),
 	  KI_MOV64_IMM(R1, 3), KI_ATOMIC(BPF_DW, BPF_ADD, R7, R1, 0), KI_LDX_MEM(BPF_DW, R6, R7, 0),
 	  DISCARD(R7), KI_MOV64_REG(R0, R6), KI_EXIT()),
+	C("ringbuf_atomic_variable_misaligned", -EACCES, "misaligned atomic access",
+	  KI_LDX_MEM(BPF_W, R6, R1, 0), RESERVE_CHECKED(16), KI_ALU64_IMM(BPF_AND, R6, 4),
+	  KI_ALU64_REG(BPF_ADD, R7, R6), KI_MOV64_IMM(R1, 1),
+	  KI_ATOMIC(BPF_DW, BPF_ADD, R7, R1, 0), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	RUN("ringbuf_atomic_variable_aligned", 0, KI_LDX_MEM(BPF_W, R6, R1, 0),
+	  RESERVE_CHECKED(16), KI_ALU64_IMM(BPF_AND, R6, 8), KI_MOV64_REG(R8, R7),
+	  KI_ALU64_REG(BPF_ADD, R8, R6), KI_MOV64_IMM(R1, 1),
+	  KI_ATOMIC(BPF_DW, BPF_ADD, R8, R1, 0), DISCARD(R7), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	RUN("ringbuf_misaligned_load", 0, RESERVE_CHECKED(16), KI_ST_MEM(BPF_DW, R7, 0, 0),
+	  KI_ST_MEM(BPF_DW, R7, 8, 0), KI_LDX_MEM(BPF_DW, R6, R7, 5), DISCARD(R7),
+	  KI_MOV64_REG(R0, R6), KI_EXIT()),
 	C("ringbuf_sample_as_map_value", -EACCES, "R3 type=alloc_mem expected=fp",
 	  RESERVE_CHECKED(8), KI_ST_MEM(BPF_W, R10, -4, 0), KI_LD_MAP_FD(R1, ARRAY_FD),
 	  KI_MOV64_REG(R2, R10), KI_ALU64_IMM(BPF_ADD, R2, -4), KI_MOV64_REG(R3, R7),
