@@ -122,6 +122,7 @@ static int kbpf_check_region(struct kbpf_venv *env, u32 regno, const struct kbpf
 	if (lo + reg->smin < 0 || lo + reg->smin + size > vs) {
 		kbpf_vlog(env, "invalid access to %s=%u off=%lld size=%u\n",
 			  what, vs, (long long)(lo + reg->smin), size);
+		kbpf_vlog(env, "R%u min value is outside of the allowed memory range\n", regno);
 		return -EACCES;
 	}
 	if (reg->umax >= (1 << 29)) {
