@@ -30,6 +30,9 @@
  * that record (BPF_RB_NO_WAKEUP / BPF_RB_FORCE_WAKEUP override).
  *
  * The element commands mean nothing here: -ENOTSUPP, as Linux.
+ *
+ * This file is the map (allocation, mmap, poll, free); the producer side
+ * (reserve, commit, query) is inline in kbpf_ringbuf.h, for the helpers.
  */
 #include <linux/mm.h>
 #include <linux/poll.h>
