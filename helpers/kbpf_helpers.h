@@ -20,6 +20,13 @@ u64 kbpf_helper_map_push_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);
 u64 kbpf_helper_map_pop_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);
 u64 kbpf_helper_map_peek_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);
 
+/* ringbuf_helpers.c */
+u64 kbpf_helper_ringbuf_reserve(u64 map, u64 size, u64 flags, u64 r4, u64 r5);
+u64 kbpf_helper_ringbuf_submit(u64 sample, u64 flags, u64 r3, u64 r4, u64 r5);
+u64 kbpf_helper_ringbuf_discard(u64 sample, u64 flags, u64 r3, u64 r4, u64 r5);
+u64 kbpf_helper_ringbuf_output(u64 map, u64 data, u64 size, u64 flags, u64 r5);
+u64 kbpf_helper_ringbuf_query(u64 map, u64 flags, u64 r3, u64 r4, u64 r5);
+
 /* trace_helpers.c */
 u64 kbpf_helper_probe_read_kernel(u64 dst, u64 size, u64 src, u64 r4, u64 r5);
 u64 kbpf_helper_probe_read_user(u64 dst, u64 size, u64 src, u64 r4, u64 r5);

@@ -172,6 +172,38 @@ static const struct kbpf_helper_proto kbpf_protos[KBPF_FUNC_MAX] = {
 		.name = "get_current_cgroup_id", .ret = KBPF_RET_INTEGER,
 		.types = KBPF_TYPES_TRACING,
 	},
+	/*
+	 * ring buffers: every program type (Linux's bpf_base_func_proto); a
+	 * reserved sample is a reference that submit or discard gives back
+	 */
+	[BPF_FUNC_ringbuf_output] = {
+		.name = "ringbuf_output", .ret = KBPF_RET_INTEGER,
+		.arg = { KBPF_ARG_CONST_MAP_PTR, KBPF_ARG_PTR_TO_MEM, KBPF_ARG_CONST_SIZE_OR_ZERO,
+			 KBPF_ARG_ANYTHING },
+		.map_types = KBPF_TYPE_BIT(BPF_MAP_TYPE_RINGBUF),
+	},
+	[BPF_FUNC_ringbuf_reserve] = {
+		.name = "ringbuf_reserve", .ret = KBPF_RET_PTR_TO_ALLOC_MEM_OR_NULL,
+		.arg = { KBPF_ARG_CONST_MAP_PTR, KBPF_ARG_CONST_ALLOC_SIZE_OR_ZERO,
+			 KBPF_ARG_ANYTHING },
+		.map_types = KBPF_TYPE_BIT(BPF_MAP_TYPE_RINGBUF),
+		.acquire = true,
+	},
+	[BPF_FUNC_ringbuf_submit] = {
+		.name = "ringbuf_submit", .ret = KBPF_RET_VOID,
+		.arg = { KBPF_ARG_PTR_TO_ALLOC_MEM, KBPF_ARG_ANYTHING },
+		.release_arg = 1,
+	},
+	[BPF_FUNC_ringbuf_discard] = {
+		.name = "ringbuf_discard", .ret = KBPF_RET_VOID,
+		.arg = { KBPF_ARG_PTR_TO_ALLOC_MEM, KBPF_ARG_ANYTHING },
+		.release_arg = 1,
+	},
+	[BPF_FUNC_ringbuf_query] = {
+		.name = "ringbuf_query", .ret = KBPF_RET_INTEGER,
+		.arg = { KBPF_ARG_CONST_MAP_PTR, KBPF_ARG_ANYTHING },
+		.map_types = KBPF_TYPE_BIT(BPF_MAP_TYPE_RINGBUF),
+	},
 };
 
 const struct kbpf_helper_proto *kbpf_helper_proto(u32 func_id, u32 prog_type)

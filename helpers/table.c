@@ -39,4 +39,9 @@ const kbpf_helper_fn kbpf_helper_fns[KBPF_FUNC_MAX] = {
 	[BPF_FUNC_get_current_comm]	= kbpf_helper_get_current_comm,
 	[BPF_FUNC_get_current_task]	= kbpf_helper_get_current_task,
 	[BPF_FUNC_get_current_cgroup_id] = kbpf_helper_get_current_cgroup_id,
+	[BPF_FUNC_ringbuf_output]	= kbpf_helper_ringbuf_output,
+	[BPF_FUNC_ringbuf_reserve]	= kbpf_helper_ringbuf_reserve,
+	[BPF_FUNC_ringbuf_submit]	= kbpf_helper_ringbuf_submit,
+	[BPF_FUNC_ringbuf_discard]	= kbpf_helper_ringbuf_discard,
+	[BPF_FUNC_ringbuf_query]	= kbpf_helper_ringbuf_query,
 };

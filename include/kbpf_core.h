@@ -53,6 +53,11 @@
 #define KBPF_PT_REGS_SIZE		168	/* struct pt_regs, x86-64 */
 #define KBPF_TRACEPOINT_CTX_SIZE	2048	/* Linux: PERF_MAX_TRACE_SIZE */
 #define KBPF_RAW_TP_MAX_ARGS		12	/* Linux: MAX_BPF_FUNC_ARGS */
+/*
+ * References (e.g. ringbuf samples) one verifier state may hold at once.
+ * Linux has no fixed limit; a program needing more is rejected (-E2BIG).
+ */
+#define KBPF_MAX_REFS			64
 /* Helper ids we know of (enum bpf_func_id of Linux 6.1). */
 #define KBPF_FUNC_MAX			__BPF_FUNC_MAX_ID
 
@@ -101,6 +106,8 @@ enum kbpf_arg_type {
 	KBPF_ARG_PTR_TO_UNINIT_MEM,	/* writable bytes; size in the next argument */
 	KBPF_ARG_CONST_SIZE,		/* size of the previous argument, > 0 */
 	KBPF_ARG_CONST_SIZE_OR_ZERO,	/* size of the previous argument, >= 0 */
+	KBPF_ARG_CONST_ALLOC_SIZE_OR_ZERO, /* a known constant: size of the returned memory */
+	KBPF_ARG_PTR_TO_ALLOC_MEM,	/* memory a helper allocated, unmoved (offset 0) */
 };
 
 /* Helpers only some program types may call (bit 1 << prog_type). */
@@ -115,6 +122,8 @@ enum kbpf_ret_type {
 	KBPF_RET_INTEGER = 0,
 	KBPF_RET_VOID,
 	KBPF_RET_PTR_TO_MAP_VALUE_OR_NULL,
+	/* NULL, or memory of the size the ALLOC_SIZE argument gave */
+	KBPF_RET_PTR_TO_ALLOC_MEM_OR_NULL,
 };
 
 struct kbpf_helper_proto {
@@ -124,6 +133,13 @@ struct kbpf_helper_proto {
 	bool gpl_only;
 	bool perfmon;			/* needs CAP_PERFMON (Linux: bpf_base_func_proto) */
 	bool pkt_access;		/* may take packet pointers as memory arguments */
+	/*
+	 * Reference tracking: acquire, the returned pointer (when not NULL)
+	 * is a reference the program must give back on every path;
+	 * release_arg, the argument (1-5) that gives one back (0: none).
+	 */
+	bool acquire;
+	u8 release_arg;
 	u64 types;			/* KBPF_TYPE_BIT()s that may call it; 0: all */
 	/* map types this helper takes; 0: any map but those limited to other helpers */
 	u64 map_types;

@@ -72,23 +72,37 @@ void kbpf_interp_check(const void *stack, const void *p, u32 size, bool write);
 #define KBPF_CHECK_ACCESS(stack, p, size, write) do { } while (0)
 #endif
 
+/*
+ * Loads and stores may be misaligned (map values and ringbuf samples are
+ * not aligned for the program, as on Linux x86 without strict alignment):
+ * a fixed-size memcpy is one plain move on x86 and is defined C anywhere.
+ */
 static u64 kbpf_load(const void *p, u32 size)
 {
+	u8 b;
+	u16 h;
+	u32 w;
+	u64 d;
+
 	switch (size) {
-	case 1:	return *(const u8 *)p;
-	case 2:	return *(const u16 *)p;
-	case 4:	return *(const u32 *)p;
-	default: return *(const u64 *)p;
+	case 1:	__builtin_memcpy(&b, p, 1); return b;
+	case 2:	__builtin_memcpy(&h, p, 2); return h;
+	case 4:	__builtin_memcpy(&w, p, 4); return w;
+	default: __builtin_memcpy(&d, p, 8); return d;
 	}
 }
 
 static void kbpf_store(void *p, u32 size, u64 v)
 {
+	u8 b = (u8)v;
+	u16 h = (u16)v;
+	u32 w = (u32)v;
+
 	switch (size) {
-	case 1:	*(u8 *)p = (u8)v; break;
-	case 2:	*(u16 *)p = (u16)v; break;
-	case 4:	*(u32 *)p = (u32)v; break;
-	default: *(u64 *)p = v; break;
+	case 1:	__builtin_memcpy(p, &b, 1); break;
+	case 2:	__builtin_memcpy(p, &h, 2); break;
+	case 4:	__builtin_memcpy(p, &w, 4); break;
+	default: __builtin_memcpy(p, &v, 8); break;
 	}
 }
 

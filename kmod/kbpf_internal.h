@@ -63,6 +63,7 @@
 /* ---- Maps ------------------------------------------------------------- */
 
 struct kbpf_map;
+struct poll_table_struct;
 
 /*
  * One table per map family. All element ops may be called from program
@@ -85,6 +86,12 @@ struct kbpf_map_ops {
 			    void *next_key);
 	/* Optional: map the values into userspace (BPF_F_MMAPABLE). */
 	int (*mmap)(struct kbpf_map *map, struct vm_area_struct *vma);
+	/*
+	 * Optional: poll()/epoll on the map fd (RINGBUF). Without it the fd
+	 * reports EPOLLERR, as Linux.
+	 */
+	__poll_t (*poll)(struct kbpf_map *map, struct file *file,
+			 struct poll_table_struct *pts);
 	/* Optional: the last user fd closed (programs may still hold the map). */
 	void (*release_uref)(struct kbpf_map *map);
 	/* Optional, for the JIT: map_lookup_elem as a direct call. */
@@ -180,6 +187,7 @@ extern const struct kbpf_map_ops kbpf_queue_map_ops;
 extern const struct kbpf_map_ops kbpf_stack_map_ops;
 extern const struct kbpf_map_ops kbpf_bloom_map_ops;
 extern const struct kbpf_map_ops kbpf_lpm_trie_map_ops;
+extern const struct kbpf_map_ops kbpf_ringbuf_map_ops;
 
 /* maps/batch.c: Linux's generic batch commands, over the element ops. */
 int kbpf_generic_lookup_batch(struct kbpf_map *map, const union bpf_attr *attr,

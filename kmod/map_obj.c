@@ -8,6 +8,7 @@
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
 #include <linux/mm.h>
+#include <linux/poll.h>
 #include <linux/seq_file.h>
 #include <linux/cpumask.h>
 
@@ -218,6 +219,16 @@ out:
 	return err;
 }
 
+/* poll()/epoll: the map type's answer, EPOLLERR for types without one (as Linux). */
+static __poll_t kbpf_map_poll(struct file *file, struct poll_table_struct *pts)
+{
+	struct kbpf_map *map = file->private_data;
+
+	if (map->ops->poll)
+		return map->ops->poll(map, file, pts);
+	return EPOLLERR;
+}
+
 const struct file_operations kbpf_map_fops = {
 	.owner		= THIS_MODULE,
 	.show_fdinfo	= kbpf_map_show_fdinfo,
@@ -225,6 +236,7 @@ const struct file_operations kbpf_map_fops = {
 	.read		= kbpf_dummy_read,
 	.write		= kbpf_dummy_write,
 	.mmap		= kbpf_map_mmap,
+	.poll		= kbpf_map_poll,
 	.llseek		= noop_llseek,
 };
 

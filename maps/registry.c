@@ -17,6 +17,7 @@ static const struct kbpf_map_ops *const kbpf_map_types[] = {
 	[BPF_MAP_TYPE_QUEUE]	= &kbpf_queue_map_ops,
 	[BPF_MAP_TYPE_STACK]	= &kbpf_stack_map_ops,
 	[BPF_MAP_TYPE_BLOOM_FILTER] = &kbpf_bloom_map_ops,
+	[BPF_MAP_TYPE_RINGBUF]	= &kbpf_ringbuf_map_ops,
 };
 
 /* NULL for a type kbpf does not implement (MAP_CREATE: -EINVAL). */

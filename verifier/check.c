@@ -51,6 +51,7 @@ static int kbpf_ptr_arith(struct kbpf_venv *env, u8 op, struct kbpf_reg *dst,
 	case KBPF_PTR_TO_MAP_VALUE:
 	case KBPF_PTR_TO_PACKET:
 	case KBPF_PTR_TO_PACKET_META:
+	case KBPF_PTR_TO_ALLOC_MEM:
 		break;
 	case KBPF_CONST_PTR_TO_MAP:
 		/* as Linux: only + 0, which changes nothing */
@@ -58,8 +59,9 @@ static int kbpf_ptr_arith(struct kbpf_venv *env, u8 op, struct kbpf_reg *dst,
 			return 0;
 		fallthrough;
 	default:
-		kbpf_vlog(env, "R%u pointer arithmetic on %s prohibited\n", regno,
-			  kbpf_reg_type_name(dst->type));
+		kbpf_vlog(env, "R%u pointer arithmetic on %s prohibited%s\n", regno,
+			  kbpf_reg_type_name(dst->type),
+			  kbpf_type_may_be_null(dst->type) ? ", null-check it first" : "");
 		return -EACCES;
 	}
 	if (kbpf_reg_is_const(scalar)) {
@@ -76,7 +78,7 @@ static int kbpf_ptr_arith(struct kbpf_venv *env, u8 op, struct kbpf_reg *dst,
 		return 0;
 	}
 	if (dst->type != KBPF_PTR_TO_MAP_VALUE && dst->type != KBPF_PTR_TO_PACKET &&
-	    dst->type != KBPF_PTR_TO_PACKET_META) {
+	    dst->type != KBPF_PTR_TO_PACKET_META && dst->type != KBPF_PTR_TO_ALLOC_MEM) {
 		kbpf_vlog(env, "R%u variable offset on %s is not supported yet\n", regno,
 			  kbpf_reg_type_name(dst->type));
 		return -EACCES;
@@ -273,12 +275,19 @@ static int kbpf_check_atomic(struct kbpf_venv *env, const struct bpf_insn *insn)
 		kbpf_vlog(env, "R%u leaks addr into mem\n", insn->src_reg);
 		return -EACCES;
 	}
-	if (dst->type != KBPF_PTR_TO_STACK && dst->type != KBPF_PTR_TO_MAP_VALUE) {
+	if (dst->type != KBPF_PTR_TO_STACK && dst->type != KBPF_PTR_TO_MAP_VALUE &&
+	    dst->type != KBPF_PTR_TO_ALLOC_MEM) {
 		kbpf_vlog(env, "BPF_ATOMIC stores into R%u %s is not allowed\n",
 			  insn->dst_reg, kbpf_reg_type_name(dst->type));
 		return -EACCES;
 	}
-	if (((s64)dst->off + insn->off) % size) {
+	/*
+	 * Aligned for every value of the variable offset too (a locked
+	 * access across a cache line is a split lock), as Linux forces
+	 * strict alignment for atomics.
+	 */
+	if (((s64)dst->off + insn->off) % size ||
+	    ((dst->var_off.value | dst->var_off.mask) & (size - 1))) {
 		kbpf_vlog(env, "misaligned atomic access off %d size %u\n",
 			  dst->off + insn->off, size);
 		return -EACCES;
@@ -356,6 +365,8 @@ static int kbpf_check_helper_mem(struct kbpf_venv *env, u32 regno, u32 size, boo
 			return -EACCES;
 		}
 		return kbpf_check_map_value_range(env, regno, reg, 0, size);
+	case KBPF_PTR_TO_ALLOC_MEM:
+		return kbpf_check_alloc_mem_range(env, regno, reg, 0, size);
 	case KBPF_PTR_TO_PACKET:
 	case KBPF_PTR_TO_PACKET_META:
 		if (!env->call_pkt_access) {
@@ -373,7 +384,7 @@ static int kbpf_check_helper_mem(struct kbpf_venv *env, u32 regno, u32 size, boo
 		}
 		return 0;
 	default:
-		kbpf_vlog(env, "R%u type=%s expected=fp, pkt, map_value\n", regno,
+		kbpf_vlog(env, "R%u type=%s expected=fp, pkt, map_value, mem\n", regno,
 			  kbpf_reg_type_name(reg->type));
 		return -EACCES;
 	}
@@ -445,12 +456,42 @@ static void kbpf_note_call_map(struct kbpf_venv *env, u32 idx, const struct kbpf
 		aux->call_map_mixed = true;
 }
 
+/*
+ * An ARG_PTR_TO_ALLOC_MEM argument: memory a helper allocated, not NULL,
+ * exactly as returned (Linux: offset 0); release: it must hold a reference.
+ */
+static int kbpf_check_alloc_mem_arg(struct kbpf_venv *env, u32 regno, bool release)
+{
+	const struct kbpf_reg *reg = &kbpf_cur_regs(env)[regno];
+
+	if (reg->type != KBPF_PTR_TO_ALLOC_MEM) {
+		kbpf_vlog(env, "R%u type=%s expected=alloc_mem\n", regno,
+			  kbpf_reg_type_name(reg->type));
+		return -EACCES;
+	}
+	/* as Linux's __check_ptr_off_reg() */
+	if (reg->off) {
+		kbpf_vlog(env, "dereference of modified alloc_mem ptr R%u off=%d disallowed\n",
+			  regno, reg->off);
+		return -EACCES;
+	}
+	if (!kbpf_tnum_is_const(reg->var_off) || reg->var_off.value) {
+		kbpf_vlog(env, "variable alloc_mem access to R%u disallowed\n", regno);
+		return -EACCES;
+	}
+	if (release && !reg->ref_obj_id) {
+		kbpf_vlog(env, "R%u must be referenced when passed to release function\n", regno);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int kbpf_check_call(struct kbpf_venv *env, u32 idx, const struct bpf_insn *insn)
 {
 	struct kbpf_reg *regs = kbpf_cur_regs(env);
 	const struct kbpf_helper_proto *fn;
 	const struct kbpf_map_desc *map = NULL;
-	u32 i, mem_regno = 0;
+	u32 i, mem_regno = 0, alloc_size = 0, release_id = 0;
 	bool mem_write = false;
 	int err;
 
@@ -507,6 +548,12 @@ static int kbpf_check_call(struct kbpf_venv *env, u32 idx, const struct bpf_insn
 					  fn->arg[i] == KBPF_ARG_PTR_TO_MAP_KEY ? "key" : "value");
 				return -EACCES;
 			}
+			/* as Linux: keys and values come from the stack, packets and maps */
+			if (reg->type == KBPF_PTR_TO_ALLOC_MEM) {
+				kbpf_vlog(env, "R%u type=%s expected=fp, pkt, pkt_meta, map_key, map_value\n",
+					  regno, kbpf_reg_type_name(reg->type));
+				return -EACCES;
+			}
 			err = kbpf_check_helper_mem(env, regno,
 						    fn->arg[i] == KBPF_ARG_PTR_TO_MAP_KEY ?
 						    map->key_size : map->value_size,
@@ -518,7 +565,7 @@ static int kbpf_check_call(struct kbpf_venv *env, u32 idx, const struct bpf_insn
 		case KBPF_ARG_PTR_TO_UNINIT_MEM:
 			/* checked with its size, the next argument */
 			if (!kbpf_is_ptr(reg)) {
-				kbpf_vlog(env, "R%u type=%s expected=fp, pkt, map_value\n", regno,
+				kbpf_vlog(env, "R%u type=%s expected=fp, pkt, map_value, mem\n", regno,
 					  kbpf_reg_type_name(reg->type));
 				return -EACCES;
 			}
@@ -537,6 +584,29 @@ static int kbpf_check_call(struct kbpf_venv *env, u32 idx, const struct bpf_insn
 				return err;
 			mem_regno = 0;
 			break;
+		case KBPF_ARG_CONST_ALLOC_SIZE_OR_ZERO:
+			if (reg->type != KBPF_SCALAR) {
+				kbpf_vlog(env, "R%u type=%s expected=scalar\n", regno,
+					  kbpf_reg_type_name(reg->type));
+				return -EACCES;
+			}
+			if (!kbpf_tnum_is_const(reg->var_off)) {
+				kbpf_vlog(env, "R%u is not a known constant'\n", regno);
+				return -EACCES;
+			}
+			/*
+			 * as Linux, the low 32 bits: a larger size never gets
+			 * memory (the helper refuses sizes above U32_MAX / 4)
+			 */
+			alloc_size = (u32)reg->var_off.value;
+			break;
+		case KBPF_ARG_PTR_TO_ALLOC_MEM:
+			err = kbpf_check_alloc_mem_arg(env, regno, fn->release_arg == i + 1);
+			if (err)
+				return err;
+			if (fn->release_arg == i + 1)
+				release_id = reg->ref_obj_id;
+			break;
 		default:
 			kbpf_vlog(env, "helper %s: unknown argument kind\n", fn->name);
 			return -EINVAL;
@@ -545,16 +615,33 @@ static int kbpf_check_call(struct kbpf_venv *env, u32 idx, const struct bpf_insn
 	err = kbpf_check_map_func(env, map, insn->imm, fn);
 	if (err)
 		return err;
+	if (fn->release_arg && kbpf_release_ref(env, release_id)) {
+		kbpf_vlog(env, "func %s#%d reference has not been acquired before\n", fn->name,
+			  insn->imm);
+		return -EINVAL;
+	}
+	/* the tail-called program cannot give back what this one holds */
+	if (insn->imm == BPF_FUNC_tail_call && kbpf_check_ref_leak(env)) {
+		kbpf_vlog(env, "tail_call would lead to reference leak\n");
+		return -EINVAL;
+	}
 	kbpf_note_call_map(env, idx, map);
 	for (i = BPF_REG_1; i <= BPF_REG_5; i++)
 		memset(&regs[i], 0, sizeof(regs[i]));
 	switch (fn->ret) {
 	case KBPF_RET_PTR_TO_MAP_VALUE_OR_NULL:
+	case KBPF_RET_PTR_TO_ALLOC_MEM_OR_NULL:
+		/* a fresh maybe-NULL pointer: its copies share the id */
 		memset(&regs[BPF_REG_0], 0, sizeof(regs[0]));
 		kbpf_ptr_var_zero(&regs[BPF_REG_0]);
-		regs[BPF_REG_0].type = KBPF_PTR_TO_MAP_VALUE_OR_NULL;
-		regs[BPF_REG_0].map = map;
 		regs[BPF_REG_0].id = ++env->id_gen;
+		if (fn->ret == KBPF_RET_PTR_TO_ALLOC_MEM_OR_NULL) {
+			regs[BPF_REG_0].type = KBPF_PTR_TO_ALLOC_MEM_OR_NULL;
+			regs[BPF_REG_0].mem_size = alloc_size;
+		} else {
+			regs[BPF_REG_0].type = KBPF_PTR_TO_MAP_VALUE_OR_NULL;
+			regs[BPF_REG_0].map = map;
+		}
 		break;
 	case KBPF_RET_VOID:
 		memset(&regs[BPF_REG_0], 0, sizeof(regs[0]));
@@ -562,6 +649,15 @@ static int kbpf_check_call(struct kbpf_venv *env, u32 idx, const struct bpf_insn
 	default:
 		kbpf_mark_unknown(&regs[BPF_REG_0]);
 		break;
+	}
+	if (fn->acquire) {
+		int id = kbpf_acquire_ref(env, idx);
+
+		if (id < 0)
+			return id;
+		/* the null check finds the reference through id (kbpf_mark_null) */
+		regs[BPF_REG_0].id = (u32)id;
+		regs[BPF_REG_0].ref_obj_id = (u32)id;
 	}
 	return 0;
 }
@@ -640,25 +736,31 @@ static void kbpf_mark_pkt_range(struct kbpf_state *st, const struct kbpf_reg *pk
 	}
 }
 
-/* After "reg == 0" or "reg != 0" on a maybe-NULL pointer: refine every copy. */
-static void kbpf_mark_null(struct kbpf_state *st, u32 id, bool is_null)
+/*
+ * After "reg == 0" or "reg != 0" on a maybe-NULL pointer: refine every
+ * copy. A NULL reference was never acquired: it leaves the table.
+ */
+static void kbpf_mark_null(struct kbpf_state *st, u32 id, u32 ref_obj_id, bool is_null)
 {
 	u32 i, f;
 
+	if (is_null && ref_obj_id == id)
+		kbpf_drop_ref(st, ref_obj_id);
 	for (f = 0; f <= st->curframe; f++)
 	for (i = 0; i < MAX_BPF_REG + KBPF_STACK_SLOTS; i++) {
 		struct kbpf_frame *fr = st->frame[f];
 		struct kbpf_reg *r = i < MAX_BPF_REG ? &fr->regs[i] :
 				     &fr->spill[i - MAX_BPF_REG];
 
-		if (r->type != KBPF_PTR_TO_MAP_VALUE_OR_NULL || r->id != id)
+		if (!kbpf_type_may_be_null(r->type) || r->id != id)
 			continue;
 		if (is_null) {
 			kbpf_mark_known(r, 0);
-		} else {
-			r->type = KBPF_PTR_TO_MAP_VALUE;
-			r->id = 0;
+			continue;
 		}
+		r->type = r->type == KBPF_PTR_TO_MAP_VALUE_OR_NULL ? KBPF_PTR_TO_MAP_VALUE :
+			  KBPF_PTR_TO_ALLOC_MEM;
+		r->id = 0;	/* ref_obj_id stays: release finds the copies through it */
 	}
 }
 
@@ -707,7 +809,7 @@ static int kbpf_check_cond_jmp(struct kbpf_venv *env, const struct bpf_insn *ins
 
 	/* A pointer that cannot be NULL compared with 0. */
 	if (!is32 && (op == BPF_JEQ || op == BPF_JNE) && kbpf_is_ptr(dst) &&
-	    dst->type != KBPF_PTR_TO_MAP_VALUE_OR_NULL && kbpf_reg_is_const(src) &&
+	    !kbpf_type_may_be_null(dst->type) && kbpf_reg_is_const(src) &&
 	    !src->var_off.value) {
 		*next = op == BPF_JNE ? taken : fall;
 		return 0;
@@ -740,16 +842,16 @@ static int kbpf_check_cond_jmp(struct kbpf_venv *env, const struct bpf_insn *ins
 
 	/* A maybe-NULL pointer compared with 0 becomes NULL on one arm. */
 	if (!is32 && (op == BPF_JEQ || op == BPF_JNE) &&
-	    dst->type == KBPF_PTR_TO_MAP_VALUE_OR_NULL && kbpf_reg_is_const(src) &&
+	    kbpf_type_may_be_null(dst->type) && kbpf_reg_is_const(src) &&
 	    !src->var_off.value) {
-		u32 id = dst->id;
+		u32 id = dst->id, ref_obj_id = dst->ref_obj_id;
 
 		other = kbpf_state_dup(st);
 		if (!other)
 			return -ENOMEM;
 		/* other takes the branch: JEQ taken means NULL. */
-		kbpf_mark_null(other, id, op == BPF_JEQ);
-		kbpf_mark_null(st, id, op != BPF_JEQ);
+		kbpf_mark_null(other, id, ref_obj_id, op == BPF_JEQ);
+		kbpf_mark_null(st, id, ref_obj_id, op != BPF_JEQ);
 		goto push;
 	}
 
@@ -825,6 +927,11 @@ static int kbpf_check_ld_abs(struct kbpf_venv *env, const struct bpf_insn *insn)
 		kbpf_vlog(env, "BPF_LD_[ABS|IND] instructions cannot be mixed with bpf-to-bpf calls\n");
 		return -EINVAL;
 	}
+	/* a failed load ends the program: nothing may be held then */
+	if (kbpf_check_ref_leak(env)) {
+		kbpf_vlog(env, "BPF_LD_[ABS|IND] cannot be mixed with socket references\n");
+		return -EINVAL;
+	}
 	err = kbpf_check_read(env, BPF_REG_6);
 	if (err)
 		return err;
@@ -894,6 +1001,9 @@ static int kbpf_check_exit(struct kbpf_venv *env, u32 *next)
 	}
 	if (!st->curframe) {
 		s64 lo, hi;
+
+		if (kbpf_check_ref_leak(env))
+			return -EINVAL;
 
 		if (kbpf_return_range(env->attr->prog_type, &lo, &hi) &&
 		    (r0->type != KBPF_SCALAR || r0->smin < lo || r0->smax > hi)) {

@@ -115,6 +115,16 @@ static void kbpf_print_reg(struct kbpf_venv *env, const struct kbpf_reg *r)
 	case KBPF_PTR_TO_PACKET_END:
 		kbpf_vlog(env, "pkt_end()");
 		return;
+	case KBPF_PTR_TO_ALLOC_MEM:
+	case KBPF_PTR_TO_ALLOC_MEM_OR_NULL:
+		kbpf_vlog(env, "%s(id=%u,ref_obj_id=%u,off=%d", kbpf_reg_type_name(r->type), r->id,
+			  r->ref_obj_id, r->off);
+		if (!kbpf_tnum_is_const(r->var_off)) {
+			kbpf_vlog(env, ",");
+			kbpf_print_bounds(env, r);
+		}
+		kbpf_vlog(env, ",imm=0)");
+		return;
 	}
 }
 
@@ -169,6 +179,8 @@ const char *kbpf_reg_type_name(u8 type)
 		[KBPF_PTR_TO_PACKET] = "pkt",
 		[KBPF_PTR_TO_PACKET_END] = "pkt_end",
 		[KBPF_PTR_TO_PACKET_META] = "pkt_meta",
+		[KBPF_PTR_TO_ALLOC_MEM] = "alloc_mem",
+		[KBPF_PTR_TO_ALLOC_MEM_OR_NULL] = "alloc_mem_or_null",
 	};
 
 	return type < ARRAY_SIZE(names) ? names[type] : "invalid";

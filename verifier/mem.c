@@ -103,14 +103,15 @@ static int kbpf_stack_read(struct kbpf_venv *env, u32 frameno, s32 off, u32 size
 }
 
 /*
- * [reg + off, + size) inside the map value, over every value of the
- * register's variable part.
+ * [reg + off, + size) inside an object of vs bytes, over every value of
+ * the register's variable part (Linux's check_mem_region_access()); what
+ * names the object in the log ("map value, value_size" or "memory,
+ * mem_size").
  */
-int kbpf_check_map_value_range(struct kbpf_venv *env, u32 regno, const struct kbpf_reg *reg,
-			       s32 off, u32 size)
+static int kbpf_check_region(struct kbpf_venv *env, u32 regno, const struct kbpf_reg *reg,
+			     s32 off, u32 size, u32 vs, const char *what)
 {
 	s64 lo = (s64)reg->off + off;
-	u32 vs = reg->map->value_size;
 
 	/* As Linux's check_map_access(), in its order and words. */
 	if (reg->smin < 0 && (reg->smin == (s64)(1ull << 63) || lo + reg->smin < 0)) {
@@ -119,8 +120,9 @@ int kbpf_check_map_value_range(struct kbpf_venv *env, u32 regno, const struct kb
 		return -EACCES;
 	}
 	if (lo + reg->smin < 0 || lo + reg->smin + size > vs) {
-		kbpf_vlog(env, "invalid access to map value, value_size=%u off=%lld size=%u\n",
-			  vs, (long long)(lo + reg->smin), size);
+		kbpf_vlog(env, "invalid access to %s=%u off=%lld size=%u\n",
+			  what, vs, (long long)(lo + reg->smin), size);
+		kbpf_vlog(env, "R%u min value is outside of the allowed memory range\n", regno);
 		return -EACCES;
 	}
 	if (reg->umax >= (1 << 29)) {
@@ -133,6 +135,21 @@ int kbpf_check_map_value_range(struct kbpf_venv *env, u32 regno, const struct kb
 		return -EACCES;
 	}
 	return 0;
+}
+
+int kbpf_check_map_value_range(struct kbpf_venv *env, u32 regno, const struct kbpf_reg *reg,
+			       s32 off, u32 size)
+{
+	return kbpf_check_region(env, regno, reg, off, size, reg->map->value_size,
+				 "map value, value_size");
+}
+
+/* [reg + off, + size) inside memory a helper allocated (a ringbuf sample). */
+int kbpf_check_alloc_mem_range(struct kbpf_venv *env, u32 regno, const struct kbpf_reg *reg,
+			       s32 off, u32 size)
+{
+	return kbpf_check_region(env, regno, reg, off, size, reg->mem_size,
+				 "memory, mem_size");
 }
 
 /*
@@ -178,6 +195,15 @@ int kbpf_check_mem(struct kbpf_venv *env, u32 regno, s32 off, u32 size, bool wri
 		}
 		if (!write && (reg->map->map_flags & BPF_F_WRONLY_PROG)) {
 			kbpf_vlog(env, "read from map forbidden\n");
+			return -EACCES;
+		}
+		break;
+	case KBPF_PTR_TO_ALLOC_MEM:
+		if (kbpf_check_alloc_mem_range(env, regno, reg, off, size))
+			return -EACCES;
+		/* a pointer stored there reaches userspace (the ring is mmap'ed) */
+		if (write && value && kbpf_is_pointer(value) && !env->attr->perfmon_capable) {
+			kbpf_vlog(env, "leaks addr into mem (through R%u)\n", regno);
 			return -EACCES;
 		}
 		break;

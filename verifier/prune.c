@@ -48,10 +48,17 @@ void kbpf_path_done(struct kbpf_checkpoint *cp)
 		cp = cp->parent;
 }
 
-/* ids of maybe-NULL pointers must correspond one to one. */
+/*
+ * ids (of maybe-NULL pointers, copied scalars, packet pointers and held
+ * references) must correspond one to one. Sized for one frame plus the
+ * references (it lives on the kernel stack); when full, states compare
+ * unequal, which only prunes less.
+ */
+#define KBPF_IDMAP_SIZE	(2 * MAX_BPF_REG + 2 * KBPF_STACK_SLOTS + KBPF_MAX_REFS)
+
 struct kbpf_idmap {
-	u32 old_id[2 * MAX_BPF_REG + 2 * KBPF_STACK_SLOTS];
-	u32 cur_id[2 * MAX_BPF_REG + 2 * KBPF_STACK_SLOTS];
+	u32 old_id[KBPF_IDMAP_SIZE];
+	u32 cur_id[KBPF_IDMAP_SIZE];
 	u32 n;
 };
 
@@ -90,6 +97,8 @@ static bool kbpf_regsafe(const struct kbpf_reg *old, const struct kbpf_reg *cur,
 		       (old->type == KBPF_NOT_INIT ||
 			(old->off == cur->off && old->map == cur->map &&
 			 old->frameno == cur->frameno && old->range == cur->range &&
+			 old->mem_size == cur->mem_size &&
+			 kbpf_check_ids(idmap, old->ref_obj_id, cur->ref_obj_id) &&
 			 !memcmp(&old->var_off, &cur->var_off, sizeof(old->var_off)) &&
 			 old->umin == cur->umin && old->umax == cur->umax &&
 			 old->smin == cur->smin && old->smax == cur->smax &&
@@ -99,6 +108,14 @@ static bool kbpf_regsafe(const struct kbpf_reg *old, const struct kbpf_reg *cur,
 	if (old->type == KBPF_NOT_INIT)
 		return true;
 	if (old->type != cur->type)
+		return false;
+	/*
+	 * Both hold the same reference or neither does: releasing through
+	 * cur must release what old's walk released (refsafe() matched the
+	 * tables).
+	 */
+	if (!!old->ref_obj_id != !!cur->ref_obj_id ||
+	    (old->ref_obj_id && !kbpf_check_ids(idmap, old->ref_obj_id, cur->ref_obj_id)))
 		return false;
 	switch (old->type) {
 	case KBPF_SCALAR:
@@ -124,8 +141,28 @@ static bool kbpf_regsafe(const struct kbpf_reg *old, const struct kbpf_reg *cur,
 		       kbpf_range_within(old, cur) && kbpf_check_ids(idmap, old->id, cur->id);
 	case KBPF_PTR_TO_PACKET_END:
 		return true;
+	case KBPF_PTR_TO_ALLOC_MEM:
+		return old->mem_size == cur->mem_size && old->off == cur->off &&
+		       kbpf_range_within(old, cur);
+	case KBPF_PTR_TO_ALLOC_MEM_OR_NULL:
+		return old->mem_size == cur->mem_size && old->off == cur->off &&
+		       kbpf_range_within(old, cur) && kbpf_check_ids(idmap, old->id, cur->id);
 	}
 	return false;
+}
+
+/* The same references held, in the same order, with corresponding ids. */
+static bool kbpf_refsafe(const struct kbpf_state *old, const struct kbpf_state *cur,
+			 struct kbpf_idmap *idmap)
+{
+	u32 i;
+
+	if (old->ref_cnt != cur->ref_cnt)
+		return false;
+	for (i = 0; i < old->ref_cnt; i++)
+		if (!kbpf_check_ids(idmap, old->refs[i].id, cur->refs[i].id))
+			return false;
+	return true;
 }
 
 static bool kbpf_stacksafe(const struct kbpf_frame *old, const struct kbpf_frame *cur,
@@ -173,6 +210,8 @@ static bool kbpf_states_equal(const struct kbpf_venv *env, const struct kbpf_sta
 	if (old->curframe != cur->curframe)
 		return false;
 	idmap.n = 0;
+	if (!kbpf_refsafe(old, cur, &idmap))
+		return false;
 	for (f = 0; f <= old->curframe; f++) {
 		const struct kbpf_frame *of = old->frame[f], *cf = cur->frame[f];
 

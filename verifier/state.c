@@ -42,6 +42,8 @@ struct kbpf_state *kbpf_state_dup(const struct kbpf_state *s)
 	n->insn_idx = s->insn_idx;
 	n->curframe = s->curframe;
 	n->cp = s->cp;
+	n->ref_cnt = s->ref_cnt;
+	memcpy(n->refs, s->refs, s->ref_cnt * sizeof(s->refs[0]));
 	for (i = 0; i <= s->curframe; i++) {
 		n->frame[i] = kbpf_zalloc(sizeof(*n->frame[i]));
 		if (!n->frame[i]) {

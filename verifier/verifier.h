@@ -18,7 +18,15 @@ enum kbpf_reg_type {
 	KBPF_PTR_TO_PACKET,		/* packet data; range: bytes checked */
 	KBPF_PTR_TO_PACKET_END,		/* one past the packet's data */
 	KBPF_PTR_TO_PACKET_META,	/* metadata before data; data is its end */
+	KBPF_PTR_TO_ALLOC_MEM,		/* mem_size bytes a helper allocated (ringbuf) */
+	KBPF_PTR_TO_ALLOC_MEM_OR_NULL,
 };
+
+/* Pointer types that may be NULL until a "== 0" / "!= 0" test. */
+static inline bool kbpf_type_may_be_null(u8 type)
+{
+	return type == KBPF_PTR_TO_MAP_VALUE_OR_NULL || type == KBPF_PTR_TO_ALLOC_MEM_OR_NULL;
+}
 
 /*
  * A register's abstract value. For a scalar, var_off and the bounds are its
@@ -32,6 +40,8 @@ struct kbpf_reg {
 	s32 off;			/* pointer: constant offset */
 	u32 id;				/* OR_NULL, PACKET: copies share it */
 	u32 range;			/* PACKET: [base, base + range) verified */
+	u32 ref_obj_id;			/* the reference it holds (copies share it), or 0 */
+	u32 mem_size;			/* ALLOC_MEM: bytes it points to */
 	const struct kbpf_map_desc *map;
 	struct kbpf_tnum var_off;
 	s64 smin, smax;
@@ -60,11 +70,20 @@ struct kbpf_frame {
 
 struct kbpf_checkpoint;
 
+/* A reference the program holds: its id (ref_obj_id of its pointers), where taken. */
+struct kbpf_ref {
+	u32 id;
+	u32 insn_idx;
+};
+
 struct kbpf_state {
 	u32 insn_idx;
 	u32 curframe;
 	struct kbpf_frame *frame[KBPF_MAX_CALL_FRAMES];
 	struct kbpf_checkpoint *cp;	/* the last checkpoint on this path */
+	/* references held on this path, in the order acquired (refs.c) */
+	u32 ref_cnt;
+	struct kbpf_ref refs[KBPF_MAX_REFS];
 };
 
 /*
@@ -166,6 +185,8 @@ int kbpf_check_mem(struct kbpf_venv *env, u32 regno, s32 off, u32 size, bool wri
 		   const struct kbpf_reg *value, struct kbpf_reg *loaded);
 int kbpf_check_map_value_range(struct kbpf_venv *env, u32 regno, const struct kbpf_reg *reg,
 			       s32 off, u32 size);
+int kbpf_check_alloc_mem_range(struct kbpf_venv *env, u32 regno, const struct kbpf_reg *reg,
+			       s32 off, u32 size);
 int kbpf_check_stack_read_range(struct kbpf_venv *env, u32 frameno, s32 off, u32 size,
 				const char *what);
 /* state.c */
@@ -177,6 +198,15 @@ void kbpf_pop_frame(struct kbpf_state *s);
 int kbpf_push_state(struct kbpf_venv *env, struct kbpf_state *s);
 struct kbpf_state *kbpf_pop_state(struct kbpf_venv *env);
 void kbpf_free_pending(struct kbpf_venv *env);
+/* refs.c: reference tracking (acquire/release helpers). */
+int kbpf_acquire_ref(struct kbpf_venv *env, u32 insn_idx);
+/* Drop reference id from st's table; false if it is not held. */
+bool kbpf_drop_ref(struct kbpf_state *st, u32 id);
+/* Release id: drop it and invalidate every register and spill holding it. */
+int kbpf_release_ref(struct kbpf_venv *env, u32 id);
+bool kbpf_ref_held(const struct kbpf_state *st, u32 id);
+/* Rejects (with the log line) when references are still held. */
+int kbpf_check_ref_leak(struct kbpf_venv *env);
 /* bounds.c: the scalar domain */
 void kbpf_mark_unknown(struct kbpf_reg *reg);
 void kbpf_mark_known(struct kbpf_reg *reg, u64 val);

@@ -210,6 +210,13 @@ static const struct bpf_insn t_queue[] = {
 static const struct bpf_insn t_probe_read[] = {
 	MOV64_REG(1, 10), ADD64_IMM(1, -16), MOV64_IMM(2, 16), MOV64_REG(3, 10),
 	ADD64_IMM(3, -32), CALL(BPF_FUNC_probe_read_kernel), MOV64_IMM(0, 0), EXIT() };
+static const struct bpf_insn t_ringbuf[] = {
+	LD_MAP(1, MAP_FD_MARK), MOV64_IMM(2, 16), MOV64_IMM(3, 0), CALL(BPF_FUNC_ringbuf_reserve),
+	JEQ_IMM(0, 0, 4), ST(BPF_DW, 0, 8, 7), MOV64_REG(1, 0), MOV64_IMM(2, 0),
+	CALL(BPF_FUNC_ringbuf_submit), ST(BPF_DW, 10, -8, 1), LD_MAP(1, MAP_FD_MARK),
+	MOV64_REG(2, 10), ADD64_IMM(2, -8), MOV64_IMM(3, 8), MOV64_IMM(4, 0),
+	CALL(BPF_FUNC_ringbuf_output), LD_MAP(1, MAP_FD_MARK), MOV64_IMM(2, 0),
+	CALL(BPF_FUNC_ringbuf_query), EXIT() };
 static const struct bpf_insn t_printk[] = {
 	ST(BPF_DW, 10, -8, 0x0a6425), MOV64_REG(1, 10), ADD64_IMM(1, -8), MOV64_IMM(2, 8),
 	MOV64_IMM(3, 42), CALL(BPF_FUNC_trace_printk), MOV64_IMM(0, 0), EXIT() };
@@ -223,6 +230,7 @@ static const struct { const struct bpf_insn *insns; int cnt; __u32 type; } templ
 	T(t_helpers, BPF_PROG_TYPE_TRACEPOINT), T(t_tail, BPF_PROG_TYPE_SOCKET_FILTER),
 	T(t_nf_pkt, 32), T(t_atomic, BPF_PROG_TYPE_RAW_TRACEPOINT), T(t_queue, BPF_PROG_TYPE_KPROBE),
 	T(t_probe_read, BPF_PROG_TYPE_KPROBE), T(t_printk, BPF_PROG_TYPE_TRACEPOINT),
+	T(t_ringbuf, BPF_PROG_TYPE_SOCKET_FILTER),
 #undef T
 };
 static __u32 prog_type_hint;
@@ -237,6 +245,7 @@ static const __u32 map_types[] = {
 	BPF_MAP_TYPE_HASH, BPF_MAP_TYPE_ARRAY, BPF_MAP_TYPE_PROG_ARRAY, BPF_MAP_TYPE_PERCPU_HASH,
 	BPF_MAP_TYPE_PERCPU_ARRAY, BPF_MAP_TYPE_LRU_HASH, BPF_MAP_TYPE_LRU_PERCPU_HASH,
 	BPF_MAP_TYPE_LPM_TRIE, BPF_MAP_TYPE_QUEUE, BPF_MAP_TYPE_STACK, BPF_MAP_TYPE_BLOOM_FILTER,
+	BPF_MAP_TYPE_RINGBUF,
 	BPF_MAP_TYPE_HASH, BPF_MAP_TYPE_ARRAY,
 };
 
@@ -324,6 +333,9 @@ static void gen_map_create(union bpf_attr *a)
 		break;
 	case BPF_MAP_TYPE_PROG_ARRAY:
 		if (chance(80)) { a->key_size = 4; a->value_size = 4; }
+		break;
+	case BPF_MAP_TYPE_RINGBUF:
+		if (chance(80)) { a->key_size = 0; a->value_size = 0; a->max_entries = 4096 << rnd(4); }
 		break;
 	}
 	if (chance(15))

@@ -519,6 +519,139 @@ static void object(void)
 	bpf_object__close(obj);
 }
 
+/* ---- ring buffer through libbpf's ring_buffer__* ------------------------------ */
+
+struct rb_seen {
+	int n;
+	unsigned long long hash;
+	unsigned long long sum;		/* of the first u64 of each record */
+};
+
+static int rb_sample(void *ctx, void *data, size_t size)
+{
+	struct rb_seen *s = ctx;
+	const unsigned char *c = data;
+	size_t i;
+
+	s->n++;
+	s->hash = (s->hash ^ size) * 1099511628211ull;
+	for (i = 0; i < size; i++)
+		s->hash = (s->hash ^ c[i]) * 1099511628211ull;
+	if (size >= 8)
+		s->sum += *(const unsigned long long *)data;
+	return 0;
+}
+
+/* One TEST_RUN of fd on a zeroed packet of len bytes; the result, retval in *ret. */
+static int rb_test_run(int fd, __u32 len, __u32 *ret)
+{
+	static unsigned char pkt[128];
+	LIBBPF_OPTS(bpf_test_run_opts, topts, .data_in = pkt, .data_size_in = len);
+	int r = bpf_prog_test_run_opts(fd, &topts);
+
+	*ret = topts.retval;
+	return r;
+}
+
+/*
+ * A socket filter that per run submits {skb->len, 0xabcd} (16 bytes),
+ * discards one 8-byte sample, and outputs 12 bytes {skb->len u64, 0x77
+ * u32}; returns 0, or 1 when a reservation fails. libbpf's ring_buffer__new()
+ * maps the ring and adds the map fd to its epoll set; ring_buffer__poll()
+ * waits for the wakeup and hands each committed record to the callback.
+ */
+static void ringbuf(void)
+{
+	struct rb_seen seen = { 0, 1469598103934665603ull, 0 };
+	struct ring_buffer *rb;
+	int m, fd, r, i, total = 0;
+	__u32 ret;
+
+	m = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "shim_rb", 0, 0, 4096, NULL);
+	R("ringbuf_create", "%s", res(m));
+	if (m < 0)
+		return;
+	{
+		struct bpf_insn p[] = {
+			INSN(BPF_LDX | BPF_MEM | BPF_W, 6, 1, offsetof(struct __sk_buff, len), 0),
+			/* r0 = reserve(m, 16, 0); if !r0 return 1 */
+			INSN(BPF_LD | BPF_DW | BPF_IMM, 1, BPF_PSEUDO_MAP_FD, 0, m), INSN(0, 0, 0, 0, 0),
+			INSN(BPF_ALU64 | BPF_MOV | BPF_K, 2, 0, 0, 16),
+			INSN(BPF_ALU64 | BPF_MOV | BPF_K, 3, 0, 0, 0),
+			INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_ringbuf_reserve),
+			INSN(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 26, 0),
+			INSN(BPF_STX | BPF_MEM | BPF_DW, 0, 6, 0, 0),
+			INSN(BPF_ST | BPF_MEM | BPF_DW, 0, 0, 8, 0xabcd),
+			INSN(BPF_ALU64 | BPF_MOV | BPF_X, 1, 0, 0, 0),
+			INSN(BPF_ALU64 | BPF_MOV | BPF_K, 2, 0, 0, 0),
+			INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_ringbuf_submit),
+			/* discard an 8-byte sample */
+			INSN(BPF_LD | BPF_DW | BPF_IMM, 1, BPF_PSEUDO_MAP_FD, 0, m), INSN(0, 0, 0, 0, 0),
+			INSN(BPF_ALU64 | BPF_MOV | BPF_K, 2, 0, 0, 8),
+			INSN(BPF_ALU64 | BPF_MOV | BPF_K, 3, 0, 0, 0),
+			INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_ringbuf_reserve),
+			INSN(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 15, 0),
+			INSN(BPF_ALU64 | BPF_MOV | BPF_X, 1, 0, 0, 0),
+			INSN(BPF_ALU64 | BPF_MOV | BPF_K, 2, 0, 0, 0),
+			INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_ringbuf_discard),
+			/* output {skb->len, 0x77} (12 bytes) from the stack */
+			INSN(BPF_STX | BPF_MEM | BPF_DW, 10, 6, -16, 0),
+			INSN(BPF_ST | BPF_MEM | BPF_DW, 10, 0, -8, 0x77),
+			INSN(BPF_LD | BPF_DW | BPF_IMM, 1, BPF_PSEUDO_MAP_FD, 0, m), INSN(0, 0, 0, 0, 0),
+			INSN(BPF_ALU64 | BPF_MOV | BPF_X, 2, 10, 0, 0),
+			INSN(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, -16),
+			INSN(BPF_ALU64 | BPF_MOV | BPF_K, 3, 0, 0, 12),
+			INSN(BPF_ALU64 | BPF_MOV | BPF_K, 4, 0, 0, 0),
+			INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_ringbuf_output),
+			INSN(BPF_JMP | BPF_JNE | BPF_K, 0, 0, 2, 0),
+			INSN(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0),
+			INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+			INSN(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 1),
+			INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+		};
+
+		fd = bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "shim_rb", "GPL", p,
+				   sizeof(p) / sizeof(p[0]), NULL);
+	}
+	R("ringbuf_prog_load", "%s", res(fd));
+	rb = ring_buffer__new(m, rb_sample, &seen, NULL);
+	r = libbpf_get_error(rb);
+	R("ringbuf_new", "%s", res(r));
+	if (fd < 0 || r) {
+		if (fd >= 0)
+			close(fd);
+		close(m);
+		return;
+	}
+	R("ringbuf_poll_empty", "%d", ring_buffer__poll(rb, 0));
+	/* 120 runs of 64 bytes, polled after each: the 4096-byte ring wraps */
+	for (i = 0; i < 120; i++) {
+		r = rb_test_run(fd, 60 + i % 64, &ret);
+		if (r || ret) {
+			R("ringbuf_run_failed", "%d %s retval=%u", i, res(r), ret);
+			break;
+		}
+		r = ring_buffer__poll(rb, 2000);
+		if (r != 2) {
+			R("ringbuf_poll_after_run", "%d %s", i, res(r));
+			break;
+		}
+		total += r;
+	}
+	R("ringbuf_polled", "%d records, hash %llx, sum %llu", total, seen.hash, seen.sum);
+	/* three runs without polling, then one consume takes all six */
+	for (i = 0; i < 3; i++) {
+		r = rb_test_run(fd, 100, &ret);
+		R("ringbuf_run_unpolled", "%s retval=%u", res(r), ret);
+	}
+	R("ringbuf_consume", "%d", ring_buffer__consume(rb));
+	R("ringbuf_seen", "%d records, hash %llx", seen.n, seen.hash);
+	R("ringbuf_poll_drained", "%d", ring_buffer__poll(rb, 100));
+	ring_buffer__free(rb);
+	close(fd);
+	close(m);
+}
+
 /* ---- feature probes (informational) ------------------------------------------ */
 
 static void probes(void)
@@ -582,6 +715,7 @@ int main(int argc, char **argv)
 	info_and_ids();
 	pins();
 	object();
+	ringbuf();
 	probes();
 	R("end", "reached");
 	return 0;

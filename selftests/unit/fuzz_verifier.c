@@ -51,10 +51,13 @@ void kbpf_interp_check(const void *stack, const void *p, u32 size, bool write)
 		return;
 	if ((!write || pkt_writes_ok) && within(p, size, mem.pkt, sizeof(mem.pkt)))
 		return;
+	/* ringbuf samples: only live ones, only their reserved bytes */
+	if (kt_rb_within(p, size))
+		return;
 	for (i = 0; i < KT_MAX_FDS; i++) {
 		struct kt_map *m = kt_fds[i];
 
-		if (m && within(p, size, m->values,
+		if (m && m->values && within(p, size, m->values,
 				(size_t)m->desc.max_entries * ((m->desc.value_size + 7) & ~7u)))
 			return;
 	}
@@ -82,6 +85,10 @@ static void setup(void)
 	kt_fds[4] = kt_map_new(BPF_MAP_TYPE_ARRAY, 4, 8, 4);
 	kt_fds[5] = kt_map_new(BPF_MAP_TYPE_ARRAY, 4, 8, 4);
 	kt_fds[8] = kt_map_new(BPF_MAP_TYPE_ARRAY, 4, 16, 1);
+	/* a ringbuf (no values: programs reach it through the fake helpers) */
+	kt_fds[6] = calloc(1, sizeof(*kt_fds[6]));
+	kt_fds[6]->desc.map_type = BPF_MAP_TYPE_RINGBUF;
+	kt_fds[6]->desc.max_entries = 4096;
 	/* deterministic stand-ins, so two runs can be compared */
 	kt_helpers[BPF_FUNC_ktime_get_ns] = fixed_fn;
 	kt_helpers[BPF_FUNC_ktime_get_boot_ns] = fixed_fn;
@@ -100,10 +107,11 @@ static const void *reset(u32 type)
 	for (i = 0; i < KT_MAX_FDS; i++) {
 		struct kt_map *m = kt_fds[i];
 
-		if (m)
+		if (m && m->values)
 			memset(m->values, 0, (size_t)m->desc.max_entries *
 			       ((m->desc.value_size + 7) & ~7u));
 	}
+	kt_rb_reset();
 	pkt_writes_ok = type == BPF_PROG_TYPE_XDP || type == BPF_PROG_TYPE_SCHED_CLS;
 	switch (type) {
 	case BPF_PROG_TYPE_XDP:
@@ -154,6 +162,16 @@ static void take(void)
 	memcpy(snapshot[4], mem.pkt, sizeof(snapshot[4]));
 }
 
+/* Every sample reserved was submitted or discarded, exactly once. */
+static void rb_check(const char *who)
+{
+	if (!kt_rb_outstanding && !kt_rb_misuse)
+		return;
+	fprintf(stderr, "%s: %d ringbuf samples leaked, %d bad commits\n", who,
+		kt_rb_outstanding, kt_rb_misuse);
+	abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -188,8 +206,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	va.call_maps = n <= KT_MAX_PROG_INSNS ? kt_call_maps : NULL;
 	if (kbpf_verify(&va))
 		return 0;
-	/* accepted: it must stay in bounds... */
+	/* accepted: it must stay in bounds, and give back every ringbuf sample once... */
 	r_interp = kbpf_interp_run_checked(prog, kt_helpers, reset(type));
+	rb_check("interpreter");
 	/*
 	 * ...and both backends must agree, unless it may read uninitialised
 	 * stack (CAP_PERFMON), whose bytes differ between them.
@@ -202,6 +221,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();	/* the JIT must take every verified program */
 	r_jit = j.fn(reset(type));
 	kt_jit_unload(&j);
+	rb_check("JIT");
 	take();
 	for (i = 0; i < 5; i++)
 		if (memcmp(before[i], snapshot[i], sizeof(snapshot[i])))

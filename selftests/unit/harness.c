@@ -178,7 +178,98 @@ static u64 kt_skb_load_bytes_fn(u64 ctx, u64 off, u64 to, u64 len, u64 a5)
 					(void *)(uintptr_t)to, (u32)len);
 }
 
+/*
+ * Fake ringbuf helpers, strict enough to be an oracle for the verifier's
+ * reference tracking: samples come from a small pool of slots (a program
+ * may hold several at once), each live from reserve to submit/discard.
+ * Committing anything but a live sample counts in kt_rb_misuse;
+ * kt_rb_outstanding counts live samples; kt_rb_within() says whether
+ * bytes lie inside a live sample's reserved size.
+ */
+#define KT_RB_SLOTS	8
+#define KT_RB_SLOT_SIZE	4096
+int kt_rb_outstanding, kt_rb_misuse;
+
+static struct {
+	u64 buf[KT_RB_SLOT_SIZE / 8];
+	u64 size;
+	bool live;
+} kt_rb_slots[KT_RB_SLOTS];
+
+void kt_rb_reset(void)
+{
+	memset(kt_rb_slots, 0, sizeof(kt_rb_slots));
+	kt_rb_outstanding = 0;
+	kt_rb_misuse = 0;
+}
+
+bool kt_rb_within(const void *p, u32 size)
+{
+	uintptr_t a = (uintptr_t)p;
+	int i;
+
+	for (i = 0; i < KT_RB_SLOTS; i++) {
+		uintptr_t b = (uintptr_t)kt_rb_slots[i].buf;
+
+		if (kt_rb_slots[i].live && a >= b && a + size >= a &&
+		    a + size <= b + kt_rb_slots[i].size)
+			return true;
+	}
+	return false;
+}
+
+static u64 kt_rb_reserve_fn(u64 map, u64 size, u64 flags, u64 a4, u64 a5)
+{
+	int i;
+
+	if (flags || size > KT_RB_SLOT_SIZE)
+		return 0;
+	for (i = 0; i < KT_RB_SLOTS; i++) {
+		if (kt_rb_slots[i].live)
+			continue;
+		kt_rb_slots[i].live = true;
+		kt_rb_slots[i].size = size;
+		kt_rb_outstanding++;
+		return (u64)(uintptr_t)kt_rb_slots[i].buf;
+	}
+	return 0;	/* "no room" */
+}
+
+static u64 kt_rb_commit_fn(u64 sample, u64 flags, u64 a3, u64 a4, u64 a5)
+{
+	int i;
+
+	for (i = 0; i < KT_RB_SLOTS; i++) {
+		if (sample != (u64)(uintptr_t)kt_rb_slots[i].buf || !kt_rb_slots[i].live)
+			continue;
+		kt_rb_slots[i].live = false;
+		kt_rb_outstanding--;
+		return 0;
+	}
+	kt_rb_misuse++;
+	return 0;
+}
+
+static u64 kt_rb_output_fn(u64 map, u64 data, u64 size, u64 flags, u64 a5)
+{
+	if (flags & ~(u64)(BPF_RB_NO_WAKEUP | BPF_RB_FORCE_WAKEUP))
+		return (u64)-EINVAL;
+	return size > KT_RB_SLOT_SIZE ? (u64)-EAGAIN : 0;
+}
+
+static u64 kt_rb_query_fn(u64 map, u64 flags, u64 a3, u64 a4, u64 a5)
+{
+	const struct kbpf_map_desc *m = (const void *)(uintptr_t)map;
+
+	return flags == BPF_RB_RING_SIZE ? m->max_entries : 0;
+}
+
 kbpf_helper_fn kt_helpers[KBPF_FUNC_MAX] = {
+	[BPF_FUNC_ringbuf_reserve] = kt_rb_reserve_fn,
+	[BPF_FUNC_ringbuf_submit] = kt_rb_commit_fn,
+	[BPF_FUNC_ringbuf_discard] = kt_rb_commit_fn,
+	[BPF_FUNC_ringbuf_output] = kt_rb_output_fn,
+	[BPF_FUNC_ringbuf_query] = kt_rb_query_fn,
 	[BPF_FUNC_skb_load_bytes] = kt_skb_load_bytes_fn,
 	[BPF_FUNC_ktime_get_ns] = kt_counter_fn,
 	[BPF_FUNC_ktime_get_boot_ns] = kt_counter_fn,

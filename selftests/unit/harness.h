@@ -35,6 +35,13 @@ int kt_map_from_fd(void *priv, s32 fd, const struct kbpf_map_desc **map);
 int kt_map_value_addr(void *priv, const struct kbpf_map_desc *map, u32 off, u64 *addr);
 /* Helper implementations, indexed by helper id. */
 extern kbpf_helper_fn kt_helpers[KBPF_FUNC_MAX];
+/*
+ * The fake ringbuf helpers: samples handed out and not yet back, commits
+ * of anything but a live sample, and whether bytes lie in a live sample.
+ */
+extern int kt_rb_outstanding, kt_rb_misuse;
+void kt_rb_reset(void);
+bool kt_rb_within(const void *p, u32 size);
 
 /* The last kt_verify*()'s per-insn helper-call maps, for the JIT. */
 #define KT_MAX_PROG_INSNS 4096

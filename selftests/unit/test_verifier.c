@@ -15,11 +15,13 @@
 #define R5 BPF_REG_5
 #define R6 BPF_REG_6
 #define R7 BPF_REG_7
+#define R8 BPF_REG_8
 #define R10 BPF_REG_10
 #define MAXI 96
 #define HASH_FD 3	/* fake fd: hash map, key 4, value 8 */
 #define ARRAY_FD 4	/* fake fd: array map, 4 entries of 8 bytes */
 #define GLOBAL_FD 8	/* fake fd: array map, 1 entry of 16 bytes (global data) */
+#define RB_FD 10	/* fake fd: ringbuf map, 4096 bytes (helpers faked below) */
 #define LD_VALUE_FD(r, fd, off) \
 	KI_RAW(BPF_LD | BPF_DW | BPF_IMM, r, BPF_PSEUDO_MAP_VALUE, 0, fd), KI_RAW(0, 0, 0, 0, off)
 
@@ -43,6 +45,18 @@ struct vcase {
 #define LOOKUP(fd) \
 	KI_ST_MEM(BPF_W, R10, -4, 0), KI_MOV64_REG(R2, R10), KI_ALU64_IMM(BPF_ADD, R2, -4), \
 	KI_LD_MAP_FD(R1, fd), KI_CALL(BPF_FUNC_map_lookup_elem)
+
+/* r0 = bpf_ringbuf_reserve(RB_FD, sz, 0) */
+#define RESERVE(sz) \
+	KI_LD_MAP_FD(R1, RB_FD), KI_MOV64_IMM(R2, sz), KI_MOV64_IMM(R3, 0), \
+	KI_CALL(BPF_FUNC_ringbuf_reserve)
+/* RESERVE(sz), a copy in R7, and return 0 if it is NULL */
+#define RESERVE_CHECKED(sz) \
+	RESERVE(sz), KI_MOV64_REG(R7, R0), KI_JMP_IMM(BPF_JNE, R0, 0, 2), KI_MOV64_IMM(R0, 0), \
+	KI_EXIT()
+/* bpf_ringbuf_submit(r, 0) / bpf_ringbuf_discard(r, 0) */
+#define SUBMIT(r) KI_MOV64_REG(R1, r), KI_MOV64_IMM(R2, 0), KI_CALL(BPF_FUNC_ringbuf_submit)
+#define DISCARD(r) KI_MOV64_REG(R1, r), KI_MOV64_IMM(R2, 0), KI_CALL(BPF_FUNC_ringbuf_discard)
 
 static const struct vcase cases[] = {
 	/* syntax: -EINVAL */
@@ -352,6 +366,92 @@ static const struct vcase cases[] = {
 	  LOOKUP(HASH_FD), KI_MOV64_IMM(R0, 0), KI_EXIT()),
 	RUN("bounded_loop_constant", 3, KI_MOV64_IMM(R0, 0), KI_ALU64_IMM(BPF_ADD, R0, 1),
 	  KI_JMP_IMM(BPF_JLT, R0, 3, -2), KI_EXIT()),
+	/* ring buffers: reference tracking */
+	RUN("ringbuf_reserve_write_submit", 7, KI_MOV64_REG(R6, R1), RESERVE_CHECKED(16),
+	  KI_ST_MEM(BPF_DW, R0, 8, 7), KI_LDX_MEM(BPF_DW, R6, R0, 8), SUBMIT(R7),
+	  KI_MOV64_REG(R0, R6), KI_EXIT()),
+	RUN("ringbuf_null_check_refines_copy", 0, RESERVE_CHECKED(8), DISCARD(R7),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	RUN("ringbuf_release_on_both_arms", 0, KI_LDX_MEM(BPF_W, R6, R1, 0), RESERVE_CHECKED(8),
+	  KI_JMP_IMM(BPF_JSET, R6, 1, 4), SUBMIT(R7), KI_JA(3), DISCARD(R7),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	RUN("ringbuf_helper_writes_sample", 0x45, KI_MOV64_REG(R6, R1), RESERVE_CHECKED(16),
+	  KI_MOV64_REG(R1, R6), KI_MOV64_IMM(R2, 0), KI_MOV64_REG(R3, R7), KI_MOV64_IMM(R4, 16),
+	  KI_CALL(BPF_FUNC_skb_load_bytes), KI_LDX_MEM(BPF_B, R6, R7, 0), SUBMIT(R7),
+	  KI_MOV64_REG(R0, R6), KI_EXIT()),
+	RUN("ringbuf_output_from_stack", 0, KI_ST_MEM(BPF_DW, R10, -8, 1), KI_LD_MAP_FD(R1, RB_FD),
+	  KI_MOV64_REG(R2, R10), KI_ALU64_IMM(BPF_ADD, R2, -8), KI_MOV64_IMM(R3, 8),
+	  KI_MOV64_IMM(R4, 0), KI_CALL(BPF_FUNC_ringbuf_output), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	RUN("ringbuf_query", 4096, KI_LD_MAP_FD(R1, RB_FD), KI_MOV64_IMM(R2, BPF_RB_RING_SIZE),
+	  KI_CALL(BPF_FUNC_ringbuf_query), KI_EXIT()),
+	C("ringbuf_leak", -EINVAL, "Unreleased reference id=", RESERVE_CHECKED(8),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("ringbuf_leak_unchecked", -EINVAL, "Unreleased reference", RESERVE(8),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	/* the submitting arm is walked first: the leaking one must not be pruned at the join */
+	C("ringbuf_leak_on_one_arm_not_pruned", -EINVAL, "Unreleased reference",
+	  KI_LDX_MEM(BPF_W, R6, R1, 0), RESERVE_CHECKED(8), KI_JMP_IMM(BPF_JSET, R6, 1, 3),
+	  SUBMIT(R7), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("ringbuf_double_submit", -EACCES, "R7 !read_ok", RESERVE_CHECKED(8), SUBMIT(R7),
+	  SUBMIT(R7), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("ringbuf_submit_then_discard_copy", -EACCES, "R1 !read_ok", RESERVE_CHECKED(8),
+	  KI_STX_MEM(BPF_DW, R10, R7, -8), SUBMIT(R7), KI_LDX_MEM(BPF_DW, R1, R10, -8),
+	  KI_MOV64_IMM(R2, 0), KI_CALL(BPF_FUNC_ringbuf_discard), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("ringbuf_use_after_submit", -EACCES, "R7 !read_ok", RESERVE_CHECKED(8), SUBMIT(R7),
+	  KI_LDX_MEM(BPF_DW, R0, R7, 0), KI_EXIT()),
+	C("ringbuf_deref_before_null_check", -EACCES, "invalid mem access 'alloc_mem_or_null'",
+	  RESERVE(8), KI_ST_MEM(BPF_DW, R0, 0, 1), KI_EXIT()),
+	C("ringbuf_submit_maybe_null", -EACCES, "expected=alloc_mem", RESERVE(8), SUBMIT(R0),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("ringbuf_submit_moved_ptr", -EACCES, "dereference of modified alloc_mem ptr R1 off=8", RESERVE_CHECKED(16),
+	  KI_ALU64_IMM(BPF_ADD, R7, 8), SUBMIT(R7), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("ringbuf_arith_before_null_check", -EACCES, "null-check it first", RESERVE(16),
+	  KI_ALU64_IMM(BPF_ADD, R0, 8), KI_EXIT()),
+	C("ringbuf_write_past_sample", -EACCES, "invalid access to memory, mem_size=16",
+	  RESERVE_CHECKED(16), KI_ST_MEM(BPF_DW, R0, 16, 1), SUBMIT(R7), KI_MOV64_IMM(R0, 0),
+	  KI_EXIT()),
+	C("ringbuf_size_not_constant", -EACCES, "not a known constant",
+	  KI_LDX_MEM(BPF_W, R2, R1, 0), KI_LD_MAP_FD(R1, RB_FD), KI_MOV64_IMM(R3, 0),
+	  KI_CALL(BPF_FUNC_ringbuf_reserve), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("ringbuf_reserve_on_hash", -EINVAL, "cannot pass map_type", KI_LD_MAP_FD(R1, HASH_FD),
+	  KI_MOV64_IMM(R2, 8), KI_MOV64_IMM(R3, 0), KI_CALL(BPF_FUNC_ringbuf_reserve),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("ringbuf_map_lookup", -EACCES, NULL, LOOKUP(RB_FD),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("ringbuf_submit_stack_ptr", -EACCES, "expected=alloc_mem", KI_MOV64_REG(R1, R10),
+	  KI_ALU64_IMM(BPF_ADD, R1, -8), KI_MOV64_IMM(R2, 0), KI_CALL(BPF_FUNC_ringbuf_submit),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("ringbuf_ld_abs_with_reference", -EINVAL, "cannot be mixed with socket references",
+	  KI_MOV64_REG(R6, R1), RESERVE_CHECKED(8), RAW(BPF_LD | BPF_ABS | BPF_B, 0, 0, 0, 0),
+	  SUBMIT(R7), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	/* a bounded loop reserving and submitting one sample per iteration */
+	C("ringbuf_loop_reserve_submit", 0, NULL, KI_LDX_MEM(BPF_W, R6, R1, 0),
+	  KI_MOV64_IMM(R7, 0), RESERVE(16), KI_JMP_IMM(BPF_JNE, R0, 0, 3), KI_MOV64_IMM(R0, 100),
+	  KI_ALU64_REG(BPF_SUB, R0, R7), KI_EXIT(), KI_STX_MEM(BPF_DW, R0, R6, 0),
+	  KI_STX_MEM(BPF_DW, R0, R7, 8), SUBMIT(R0), KI_ALU64_IMM(BPF_ADD, R7, 1),
+	  KI_JMP_IMM(BPF_JLT, R7, 100, -16), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	RUN("ringbuf_atomic_add_in_sample", 5, RESERVE_CHECKED(8), KI_ST_MEM(BPF_DW, R7, 0, 2),
+	  KI_MOV64_IMM(R1, 3), KI_ATOMIC(BPF_DW, BPF_ADD, R7, R1, 0), KI_LDX_MEM(BPF_DW, R6, R7, 0),
+	  DISCARD(R7), KI_MOV64_REG(R0, R6), KI_EXIT()),
+	C("ringbuf_atomic_variable_misaligned", -EACCES, "misaligned atomic access",
+	  KI_LDX_MEM(BPF_W, R6, R1, 0), RESERVE_CHECKED(16), KI_ALU64_IMM(BPF_AND, R6, 4),
+	  KI_ALU64_REG(BPF_ADD, R7, R6), KI_MOV64_IMM(R1, 1),
+	  KI_ATOMIC(BPF_DW, BPF_ADD, R7, R1, 0), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	RUN("ringbuf_atomic_variable_aligned", 0, KI_LDX_MEM(BPF_W, R6, R1, 0),
+	  RESERVE_CHECKED(16), KI_ALU64_IMM(BPF_AND, R6, 8), KI_MOV64_REG(R8, R7),
+	  KI_ALU64_REG(BPF_ADD, R8, R6), KI_MOV64_IMM(R1, 1),
+	  KI_ATOMIC(BPF_DW, BPF_ADD, R8, R1, 0), DISCARD(R7), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	RUN("ringbuf_misaligned_load", 0, RESERVE_CHECKED(16), KI_ST_MEM(BPF_DW, R7, 0, 0),
+	  KI_ST_MEM(BPF_DW, R7, 8, 0), KI_LDX_MEM(BPF_DW, R6, R7, 5), DISCARD(R7),
+	  KI_MOV64_REG(R0, R6), KI_EXIT()),
+	C("ringbuf_sample_as_map_value", -EACCES, "R3 type=alloc_mem expected=fp",
+	  RESERVE_CHECKED(8), KI_ST_MEM(BPF_W, R10, -4, 0), KI_LD_MAP_FD(R1, ARRAY_FD),
+	  KI_MOV64_REG(R2, R10), KI_ALU64_IMM(BPF_ADD, R2, -4), KI_MOV64_REG(R3, R7),
+	  KI_MOV64_IMM(R4, 0), KI_CALL(BPF_FUNC_map_update_elem), DISCARD(R7),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	/* a callee's reference, released by its caller */
+	RUN("ringbuf_reserve_in_callee", 0, PCALL(6), KI_JMP_IMM(BPF_JEQ, R0, 0, 3), SUBMIT(R0),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT(), RESERVE(8), KI_EXIT()),
 };
 
 static u32 prog_len(const struct bpf_insn *insns)
@@ -490,17 +590,33 @@ static int test_dead_code_sanitised(void)
 	return 0;
 }
 
+static int run_ringbuf_case(const void *arg)
+{
+	int err = run_case(arg);
+
+	KT_EXPECT(err || !kt_rb_outstanding, "%d samples never submitted", kt_rb_outstanding);
+	KT_EXPECT(err || !kt_rb_misuse, "%d commits of no live sample", kt_rb_misuse);
+	kt_rb_reset();
+	return err;
+}
+
 static void all(void)
 {
+	struct kt_map *rb = calloc(1, sizeof(*rb));
 	char name[128];
 	size_t i;
+
+	rb->desc.map_type = BPF_MAP_TYPE_RINGBUF;
+	rb->desc.max_entries = 4096;
+	kt_fds[RB_FD] = rb;
 
 	kt_fds[HASH_FD] = kt_map_new(BPF_MAP_TYPE_HASH, 4, 8, 4);
 	kt_fds[ARRAY_FD] = kt_map_new(BPF_MAP_TYPE_ARRAY, 4, 8, 4);
 	kt_fds[GLOBAL_FD] = kt_map_new(BPF_MAP_TYPE_ARRAY, 4, 16, 1);
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		snprintf(name, sizeof(name), "verifier/%s", cases[i].name);
-		kt_run_arg(name, run_case, &cases[i]);
+		kt_run_arg(name, strncmp(cases[i].name, "ringbuf", 7) ? run_case :
+			   run_ringbuf_case, &cases[i]);
 	}
 	kt_run("verifier/map_fd_rewritten", test_map_fd_rewritten);
 	kt_run("verifier/dead_code_sanitised", test_dead_code_sanitised);
@@ -510,6 +626,7 @@ static void all(void)
 	kt_map_free(kt_fds[HASH_FD]);
 	kt_map_free(kt_fds[ARRAY_FD]);
 	kt_map_free(kt_fds[GLOBAL_FD]);
+	kt_map_free(kt_fds[RB_FD]);
 }
 
 int main(int argc, char **argv)

@@ -114,8 +114,8 @@ int b_map_create(const struct backend *b, __u32 type, __u32 ksz, __u32 vsz,
 	return b_call(b, BPF_MAP_CREATE, &a);
 }
 
-static int map_elem(const struct backend *b, int cmd, int fd, const void *key,
-		    const void *val, __u64 flags)
+int b_map_elem(const struct backend *b, int cmd, int fd, const void *key,
+	       const void *val, __u64 flags)
 {
 	union bpf_attr a;
 
@@ -130,23 +130,23 @@ static int map_elem(const struct backend *b, int cmd, int fd, const void *key,
 int b_map_update(const struct backend *b, int fd, const void *key,
 		 const void *val, __u64 flags)
 {
-	return map_elem(b, BPF_MAP_UPDATE_ELEM, fd, key, val, flags);
+	return b_map_elem(b, BPF_MAP_UPDATE_ELEM, fd, key, val, flags);
 }
 
 int b_map_lookup(const struct backend *b, int fd, const void *key, void *val)
 {
-	return map_elem(b, BPF_MAP_LOOKUP_ELEM, fd, key, val, 0);
+	return b_map_elem(b, BPF_MAP_LOOKUP_ELEM, fd, key, val, 0);
 }
 
 int b_map_lookup_flags(const struct backend *b, int fd, const void *key,
 		       void *val, __u64 flags)
 {
-	return map_elem(b, BPF_MAP_LOOKUP_ELEM, fd, key, val, flags);
+	return b_map_elem(b, BPF_MAP_LOOKUP_ELEM, fd, key, val, flags);
 }
 
 int b_map_delete(const struct backend *b, int fd, const void *key)
 {
-	return map_elem(b, BPF_MAP_DELETE_ELEM, fd, key, NULL, 0);
+	return b_map_elem(b, BPF_MAP_DELETE_ELEM, fd, key, NULL, 0);
 }
 
 int b_map_next_key(const struct backend *b, int fd, const void *key, void *next)
@@ -410,6 +410,11 @@ void compare_traces(const struct trace *kb, const struct trace *kr)
 
 	for (i = 0; i < kb->n && i < kr->n; i++) {
 		long a = kb->e[i].res, b = kr->e[i].res;
+
+		/* KT_VERBOSE=1: every step, to see what a comparison covered */
+		if (getenv("KT_VERBOSE"))
+			kt_info("step %d %s: kbpf %s/%#llx kernel %s/%#llx", i, kb->e[i].what,
+				kt_res(a), kb->e[i].val, kt_res(b), kr->e[i].val);
 
 		if (strcmp(kb->e[i].what, kr->e[i].what)) {
 			kt_fail(__FILE__, __LINE__, "trace diverged at step %d: kbpf '%s', kernel '%s'",

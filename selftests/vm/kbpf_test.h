@@ -96,6 +96,11 @@ int b_map_lookup(const struct backend *b, int fd, const void *key, void *val);
 int b_map_lookup_flags(const struct backend *b, int fd, const void *key,
 		       void *val, __u64 flags);
 int b_map_delete(const struct backend *b, int fd, const void *key);
+/* BPF_RAW_TRACEPOINT_OPEN of prog on tracepoint name: a link fd or -errno. */
+int b_raw_tp_open(const struct backend *b, const char *name, int prog);
+/* Any element command on (map_fd, key, value, flags). */
+int b_map_elem(const struct backend *b, int cmd, int fd, const void *key,
+	       const void *val, __u64 flags);
 int b_map_next_key(const struct backend *b, int fd, const void *key, void *next);
 int b_prog_load(const struct backend *b, __u32 type, const struct bpf_insn *insns,
 		__u32 cnt, const char *license, char *log, __u32 log_size,

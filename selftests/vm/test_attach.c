@@ -202,7 +202,7 @@ static int event_link(const char *name, __u32 id, __u32 flags, int prog)
 	return b_call(&be_kbpf, BPF_LINK_CREATE, &a);
 }
 
-static int raw_tp_open(const struct backend *b, const char *name, int prog)
+int b_raw_tp_open(const struct backend *b, const char *name, int prog)
 {
 	union bpf_attr a;
 
@@ -1184,10 +1184,10 @@ void test_attach_raw_tp_sys_enter(void)
 	REQUIRE(progx >= 0, "load (zero check)");
 
 	for (k = 0; k < 2; k++) {
-		link[k] = raw_tp_open(backends[k], "sys_enter", prog[k]);
+		link[k] = b_raw_tp_open(backends[k], "sys_enter", prog[k]);
 		REQUIRE(link[k] >= 0, "%s: open: %s", backends[k]->name, kt_res(link[k]));
 	}
-	linkx = raw_tp_open(&be_kbpf, "sys_enter", progx);
+	linkx = b_raw_tp_open(&be_kbpf, "sys_enter", progx);
 	REQUIRE(linkx >= 0, "open (zero check): %s", kt_res(linkx));
 
 	call_getppid(N_CALLS);
@@ -1229,10 +1229,10 @@ void test_attach_raw_tp_sys_enter(void)
 	SAME_RES("update", link_update(&be_kbpf, link[0], prog[0], 0, 0),
 		 link_update(&be_kernel, link[1], prog[1], 0, 0));
 	SAME_RES("detach", link_detach(&be_kbpf, link[0]), link_detach(&be_kernel, link[1]));
-	SAME_RES("open unknown", raw_tp_open(&be_kbpf, "kbpf_no_such_tp", prog[0]),
-		 raw_tp_open(&be_kernel, "kbpf_no_such_tp", prog[1]));
-	SAME_RES("open NULL name", raw_tp_open(&be_kbpf, NULL, prog[0]),
-		 raw_tp_open(&be_kernel, NULL, prog[1]));
+	SAME_RES("open unknown", b_raw_tp_open(&be_kbpf, "kbpf_no_such_tp", prog[0]),
+		 b_raw_tp_open(&be_kernel, "kbpf_no_such_tp", prog[1]));
+	SAME_RES("open NULL name", b_raw_tp_open(&be_kbpf, NULL, prog[0]),
+		 b_raw_tp_open(&be_kernel, NULL, prog[1]));
 	{
 		struct bpf_insn r0[2] = { MOV64_IMM(BPF_REG_0, 0), EXIT_INSN() };
 		int kp[2];
@@ -1241,10 +1241,10 @@ void test_attach_raw_tp_sys_enter(void)
 			kp[k] = load_ex(backends[k], KPROBE, r0, 2, 0);
 			REQUIRE(kp[k] >= 0, "load kprobe");
 		}
-		SAME_RES("open with a kprobe prog", raw_tp_open(&be_kbpf, "sys_enter", kp[0]),
-			 raw_tp_open(&be_kernel, "sys_enter", kp[1]));
-		SAME_RES("open with a map fd", raw_tp_open(&be_kbpf, "sys_enter", map[0]),
-			 raw_tp_open(&be_kernel, "sys_enter", map[1]));
+		SAME_RES("open with a kprobe prog", b_raw_tp_open(&be_kbpf, "sys_enter", kp[0]),
+			 b_raw_tp_open(&be_kernel, "sys_enter", kp[1]));
+		SAME_RES("open with a map fd", b_raw_tp_open(&be_kbpf, "sys_enter", map[0]),
+			 b_raw_tp_open(&be_kernel, "sys_enter", map[1]));
 	}
 
 	/* close: no more runs */
@@ -1298,7 +1298,7 @@ void test_attach_raw_tp_sched(void)
 		p[n++] = (struct bpf_insn)EXIT_INSN();
 		prog = load_ex(&be_kbpf, RAW_TP, p, n, 0);
 		REQUIRE(prog >= 0, "load");
-		l = raw_tp_open(&be_kbpf, tps[t].tp, prog);
+		l = b_raw_tp_open(&be_kbpf, tps[t].tp, prog);
 		REQUIRE(l >= 0, "open %s: %s", tps[t].tp, kt_res(l));
 
 		for (i = 0; i < 5; i++) {
@@ -1552,7 +1552,7 @@ void test_attach_link_ids(void)
 
 	prog = load_ex(&be_kbpf, RAW_TP, p, 2, 0);
 	REQUIRE(prog >= 0, "load");
-	l = raw_tp_open(&be_kbpf, "sys_enter", prog);
+	l = b_raw_tp_open(&be_kbpf, "sys_enter", prog);
 	REQUIRE(l >= 0, "open: %s", kt_res(l));
 	memset(&info, 0, sizeof(info));
 	REQUIRE(link_info(&be_kbpf, l, &info) == 0, "info");
@@ -1658,7 +1658,7 @@ void test_attach_priv(void)
 	SAME_RES("tracepoint load without CAP_PERFMON", r[0], r[1]);
 	EXPECT_RES("kprobe_multi link without CAP_PERFMON",
 		   kprobe_multi("__x64_sys_getppid", 0, 0, 0, kp), EPERM);
-	EXPECT_RES("raw_tp open without CAP_PERFMON", raw_tp_open(&be_kbpf, "sys_enter", kp),
+	EXPECT_RES("raw_tp open without CAP_PERFMON", b_raw_tp_open(&be_kbpf, "sys_enter", kp),
 		   EINVAL);
 }
 
@@ -2044,8 +2044,8 @@ static void churn(unsigned int kinds, int rounds)
 	n = prog_raw_sys_enter(t, map, SYS_getppid, 0);
 	prog = load_ex(&be_kbpf, RAW_TP, t, n, 0);
 	REQUIRE(prog >= 0, "load anchor");
-	anchor[1] = raw_tp_open(&be_kbpf, "sys_enter", prog);
-	anchor[2] = raw_tp_open(&be_kbpf, "sys_enter", prog);
+	anchor[1] = b_raw_tp_open(&be_kbpf, "sys_enter", prog);
+	anchor[2] = b_raw_tp_open(&be_kbpf, "sys_enter", prog);
 	close(prog);
 	n = prog_tp_nr(t, map, false);
 	prog = load_ex(&be_kbpf, TRACEPOINT, t, n, 0);
@@ -2089,7 +2089,7 @@ static void churn(unsigned int kinds, int rounds)
 			l[1] = kprobe_multi(NULL, addr + 5, 0, 0, km);
 		}
 		if (kinds & CHURN_RAW_TP)
-			l[2] = raw_tp_open(&be_kbpf, "sys_enter", rt);
+			l[2] = b_raw_tp_open(&be_kbpf, "sys_enter", rt);
 		if (kinds & CHURN_TP) {
 			l[3] = event_link("syscalls:sys_enter_getppid", 0, 0, tp);
 			l[4] = event_link("raw_syscalls:sys_exit", 0, 0, tp);
