@@ -26,8 +26,6 @@ DEMO_LOG   ?= $(DEMO_OUT)/console.log
 RUN_BINS   ?=
 RUN_FIRST  ?=
 
-# execsnoop is built (and can be run by hand, e.g. on the guest kernel) but
-# vm-demos.sh runs it only with KBPF_DEMO_RINGBUF=1 until kbpf has RINGBUF.
 DEMO_NAMES := syscount vfsread nf_firewall bench_events execsnoop
 DEMO_BINS  := $(patsubst %,$(DEMO_OUT)/demo-%,$(DEMO_NAMES))
 SHIM_LIB   := build/shim/libkbpf-preload.so

@@ -105,11 +105,7 @@ if wanted vfsread; then
 	kbpf vfsread /tests/demo-vfsread
 	agree vfsread
 fi
-# TODO(RINGBUF): execsnoop needs BPF_MAP_TYPE_RINGBUF, which kbpf does not
-# have yet (its kbpf run fails at map creation). Run it by default, here and
-# in the README's table, once the ring buffer lands; until then only with
-# KBPF_DEMO_RINGBUF=1 (e.g. make vm CMD='KBPF_DEMO_RINGBUF=1 vm-demos.sh').
-if [ "${KBPF_DEMO_RINGBUF:-0}" = 1 ] && wanted execsnoop; then
+if wanted execsnoop; then
 	both execsnoop /tests/demo-execsnoop
 fi
 if wanted nf_firewall; then
