@@ -44,6 +44,8 @@ DYNBIN ?=
 V ?= 0
 # NOMOD=1: boot the VM without kbpf.ko (harness work while the module is broken).
 NOMOD ?= 0
+# SMP=N: guest vCPUs for `make vm`/`vm-shell`/`demo` (run-vm.sh's default: 2).
+SMP ?=
 
 USER_CFLAGS := -static -O2 -g -Wall -Wextra -Werror -I$(CURDIR)
 
@@ -95,7 +97,7 @@ $(DEMO_BIN): user/kbpf-demo.c uapi/kbpf.h | deps
 	gcc $(USER_CFLAGS) -o $@ user/kbpf-demo.c
 
 VM_FLAGS = --timeout $(VM_TIMEOUT) --log $(BUILD)/vm/console.log $(if $(filter 1,$(V)),--verbose) \
-	   $(if $(filter 1,$(NOMOD)),--no-module)
+	   $(if $(filter 1,$(NOMOD)),--no-module) $(if $(SMP),--smp $(SMP))
 VM_MODULE = $(if $(filter 1,$(NOMOD)),,module)
 
 demo: deps module $(DEMO_BIN)
