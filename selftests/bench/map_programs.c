@@ -60,6 +60,14 @@ static void emit_update(struct kb_asm *a, int map_fd, int flags)
 	J(a, KI_JMP_IMM(BPF_JNE, R0, 0, 0), L_FAIL, false);
 }
 
+/* i (r6) = 0; the loop's top */
+static void emit_loop_start(struct kb_asm *a, struct bpf_insn *insns)
+{
+	kb_asm_init(a, insns);
+	E(a, KI_MOV64_IMM(R6, 0));
+	L(a, L_LOOP);
+}
+
 /* i++ < KB_MAP_OPS; return 0; L_FAIL: return r0 (the helper's error) */
 static int emit_loop_end(struct kb_asm *a)
 {
@@ -76,9 +84,7 @@ static int build_hash_update(struct bpf_insn *insns, int map_fd)
 {
 	struct kb_asm a;
 
-	kb_asm_init(&a, insns);
-	E(&a, KI_MOV64_IMM(R6, 0));
-	L(&a, L_LOOP);
+	emit_loop_start(&a, insns);
 	emit_key(&a);
 	E(&a, KI_STX_MEM(BPF_DW, R10, R6, -16));
 	emit_update(&a, map_fd, BPF_ANY);
@@ -98,9 +104,7 @@ static int build_hash_delete(struct bpf_insn *insns, int map_fd)
 {
 	struct kb_asm a;
 
-	kb_asm_init(&a, insns);
-	E(&a, KI_MOV64_IMM(R6, 0));
-	L(&a, L_LOOP);
+	emit_loop_start(&a, insns);
 	emit_key(&a);
 	E_ld_map(&a, R1, map_fd);
 	E(&a, KI_MOV64_REG(R2, R10));
@@ -124,9 +128,7 @@ static int build_lru_update(struct bpf_insn *insns, int map_fd)
 {
 	struct kb_asm a;
 
-	kb_asm_init(&a, insns);
-	E(&a, KI_MOV64_IMM(R6, 0));
-	L(&a, L_LOOP);
+	emit_loop_start(&a, insns);
 	E(&a, KI_STX_MEM(BPF_W, R10, R6, -4));		/* key i */
 	E(&a, KI_MOV64_REG(R7, R6));
 	E(&a, KI_ALU64_IMM(BPF_ADD, R7, 1));

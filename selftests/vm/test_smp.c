@@ -10,8 +10,8 @@
  * boot excludes smp_* tests). It uses every online CPU and fails on fewer
  * than two.
  *
- * Program threads: SMP_THREADS_PER_CPU per online CPU, each pinned to one
- * CPU, so BPF_PROG_TEST_RUN runs the program there. Call j of thread t
+ * Program threads: one per online CPU, pinned there, so
+ * BPF_PROG_TEST_RUN runs the program on that CPU. Call j of thread t
  * passes key (t + j) % SMP_KEYS in __sk_buff.cb[0] and runs the program
  * SMP_REPEAT times. One run of the program, for its key k:
  *   HASH:         lookup k; if missing, insert 1 with BPF_NOEXIST, and on
@@ -21,10 +21,11 @@
  *                 insert sets this CPU's value to 1 and the others to 0);
  *   ARRAY:        atomic add of 1 to element k;
  *   PERCPU_ARRAY: plain add of 1 to this CPU's element k.
- * Plain adds are exact because programs run with migration disabled and
- * the guest kernel is not fully preemptible (PREEMPT_VOLUNTARY), as real
- * per-CPU counters assume. It returns 0, or the number of the step that
- * failed.
+ * The plain adds are exact because no other program writes this CPU's
+ * values: one program thread per CPU, and TEST_RUN disables migration
+ * (a second thread on the CPU could preempt a read-modify-write on a
+ * preemptible kernel, on kbpf as on Linux). The program returns 0, or
+ * the number of the step that failed.
  *
  * Userspace threads (SMP_CHURN_THREADS): thread u owns SMP_CHURN_KEYS hash
  * keys from SMP_CHURN_BASE + u * SMP_CHURN_KEYS and array element
@@ -39,21 +40,19 @@
  * the guest kernel's own maps (the oracle), which must pass it too.
  */
 #define _GNU_SOURCE
-#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include "kbpf_test.h"
 
 #define SMP_KEYS		4
-#define SMP_THREADS_PER_CPU	2
 #define SMP_CALLS		24	/* TEST_RUN calls per program thread */
 #define SMP_REPEAT		400	/* runs per call */
 #define SMP_CHURN_THREADS	2
 #define SMP_CHURN_KEYS		8
 #define SMP_CHURN_BASE		100
 #define SMP_CHURN_ITERS		3000
-#define SMP_MAX_CPUS		64
-#define SMP_MAX_THREADS		(SMP_MAX_CPUS * SMP_THREADS_PER_CPU)
+#define SMP_MAX_CPUS		KT_MAX_CPUS
+#define SMP_MAX_THREADS		SMP_MAX_CPUS	/* one program thread per CPU */
 #define SMP_HASH_MAX		64	/* >= SMP_KEYS + churn keys */
 #define SMP_ARRAY_MAX		(SMP_KEYS + SMP_CHURN_THREADS)
 #define SMP_EEXIST_U32		(-EEXIST)	/* JMP32 compares the low half */
@@ -85,27 +84,6 @@ static int online_cpus(cpu_set_t *set)
 	if (sched_getaffinity(0, sizeof(*set), set))
 		return -errno;
 	return CPU_COUNT(set);
-}
-
-static int possible_cpus(void)
-{
-	char buf[64];
-	int fd, len, lo, hi;
-
-	fd = open("/sys/devices/system/cpu/possible", O_RDONLY);
-	if (fd < 0)
-		return -1;
-	len = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (len <= 0)
-		return -1;
-	buf[len] = 0;
-	/* "0" or "0-N": what a VM without hotplug slots reports */
-	if (sscanf(buf, "%d-%d", &lo, &hi) == 2 && lo == 0)
-		return hi + 1;
-	if (sscanf(buf, "%d", &lo) == 1 && lo == 0 && !strchr(buf, ','))
-		return 1;
-	return -1;
 }
 
 #define P(...)		(p[n++] = (struct bpf_insn)__VA_ARGS__)
@@ -413,9 +391,7 @@ static int smp_run(const struct backend *b, const cpu_set_t *online, int nonline
 	struct smp_ctx c = { .b = b };
 	int nprog = 0, nth, m, t, cpu, bad = 0;
 
-	c.ncpu_possible = possible_cpus();
-	REQUIRE(c.ncpu_possible > 0 && c.ncpu_possible <= SMP_MAX_CPUS,
-		"possible CPUs: %d", c.ncpu_possible);
+	c.ncpu_possible = kt_possible_cpus();
 	for (m = 0; m < M_NR; m++) {
 		c.map[m] = b_map_create(b, spec[m].type, 4, 8, spec[m].max, 0, "smp");
 		REQUIRE(c.map[m] >= 0, "%s: create %s: %s", b->name, map_name[m],
@@ -426,7 +402,7 @@ static int smp_run(const struct backend *b, const cpu_set_t *online, int nonline
 
 	memset(th, 0, sizeof(th));
 	for (cpu = 0; cpu < SMP_MAX_CPUS; cpu++)
-		for (t = 0; CPU_ISSET(cpu, online) && t < SMP_THREADS_PER_CPU; t++) {
+		if (CPU_ISSET(cpu, online)) {
 			th[nprog].id = nprog;
 			th[nprog].cpu = cpu;
 			nprog++;
@@ -452,9 +428,9 @@ static int smp_run(const struct backend *b, const cpu_set_t *online, int nonline
 	check_counts(&c, th, nprog, &bad);
 	for (t = 0; t < SMP_CHURN_THREADS; t++)
 		check_churn(&c, t, &bad);
-	kt_info("%s: %d CPUs online, %d program threads x %d calls x %d runs (%d runs per "
-		"key per call), %d userspace threads x %d iterations: %s", b->name, nonline,
-		nprog, SMP_CALLS, SMP_REPEAT, SMP_REPEAT, SMP_CHURN_THREADS, SMP_CHURN_ITERS,
+	kt_info("%s: %d CPUs online, %d program threads (one per CPU) x %d calls x %d runs, "
+		"%d userspace threads x %d iterations: %s", b->name, nonline, nprog, SMP_CALLS,
+		SMP_REPEAT, SMP_CHURN_THREADS, SMP_CHURN_ITERS,
 		bad ? "MISMATCH" : "every count exact");
 	close(c.prog);
 	for (m = 0; m < M_NR; m++)
