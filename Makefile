@@ -5,7 +5,7 @@
 #
 #   make demo     build kbpf.ko and the demo loader, boot the VM, run the demo
 #   make check    unit tests (native) + in-VM suite; last line "N passed, N failed"
-#   make vm CMD='...' [SHARE=dir]   run CMD in the VM (kbpf.ko loaded)
+#   make vm CMD='...' [SHARE=dir] [SMP=n]  run CMD in the VM (kbpf.ko loaded)
 #   make vm-shell                   interactive shell in the VM
 #   make module   build kbpf.ko only
 #   make shim     build build/shim/libkbpf-preload.so (LD_PRELOAD shim)

@@ -31,8 +31,10 @@
  * keys from SMP_CHURN_BASE + u * SMP_CHURN_KEYS and array element
  * SMP_KEYS + u; iteration i updates key (i % SMP_CHURN_KEYS) with value
  * i (BPF_ANY), deletes it again when i % 3 == 2, writes i to its array
- * element, and reads a counted key. Every call must succeed; the final
- * churn entries are derived from the same loop.
+ * element, and reads a counted key; it runs at least SMP_CHURN_MIN_ITERS
+ * iterations and on until every program thread has ended, so it overlaps
+ * all of them. Every call must succeed; the final churn entries are
+ * derived from the same loop and the iteration count.
  *
  * Expected: per key k and CPU c, the runs threads pinned on c made with
  * key k. HASH and ARRAY hold the sum over CPUs; PERCPU_HASH and
@@ -42,15 +44,16 @@
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <sched.h>
+#include <time.h>
 #include "kbpf_test.h"
 
 #define SMP_KEYS		4
-#define SMP_CALLS		24	/* TEST_RUN calls per program thread */
-#define SMP_REPEAT		400	/* runs per call */
+#define SMP_CALLS		100	/* TEST_RUN calls per program thread */
+#define SMP_REPEAT		10000	/* runs per call */
 #define SMP_CHURN_THREADS	2
 #define SMP_CHURN_KEYS		8
 #define SMP_CHURN_BASE		100
-#define SMP_CHURN_ITERS		3000
+#define SMP_CHURN_MIN_ITERS	1000	/* and on until the programs are done */
 #define SMP_MAX_CPUS		KT_MAX_CPUS
 #define SMP_MAX_THREADS		SMP_MAX_CPUS	/* one program thread per CPU */
 #define SMP_HASH_MAX		64	/* >= SMP_KEYS + churn keys */
@@ -65,6 +68,7 @@ struct smp_ctx {
 	int map[M_NR];
 	int prog;
 	int ncpu_possible;
+	int progs_done;		/* set once every program thread has ended */
 	pthread_barrier_t start;
 };
 
@@ -72,7 +76,8 @@ struct smp_thread {
 	struct smp_ctx *c;
 	pthread_t tid;
 	int id, cpu;
-	__u64 runs[SMP_KEYS];	/* program runs done per key */
+	__u64 runs[SMP_KEYS];	/* program threads: runs done per key */
+	__u32 iters;		/* churn threads: iterations done */
 	char err[160];		/* first failure */
 };
 
@@ -254,7 +259,8 @@ static void *churn_thread(void *arg)
 	int r = 0;
 
 	pthread_barrier_wait(&c->start);
-	for (i = 0; i < SMP_CHURN_ITERS && !t->err[0]; i++) {
+	for (i = 0; !t->err[0] && (i < SMP_CHURN_MIN_ITERS ||
+				   !__atomic_load_n(&c->progs_done, __ATOMIC_ACQUIRE)); i++) {
 		__u32 key = SMP_CHURN_BASE + t->id * SMP_CHURN_KEYS + i % SMP_CHURN_KEYS;
 		__u32 idx = SMP_KEYS + t->id, counted = i % SMP_KEYS;
 		__u64 val = i;
@@ -282,12 +288,14 @@ static void *churn_thread(void *arg)
 		if (r < 0 && r != -ENOENT)
 			snprintf(t->err, sizeof(t->err), "HASH lookup %u: %s", counted, kt_res(r));
 	}
+	t->iters = i;
 	return NULL;
 }
 
 /* Final churn entries: the loop's last write to each key, unless deleted. */
-static void check_churn(struct smp_ctx *c, int u, int *bad)
+static void check_churn(struct smp_ctx *c, const struct smp_thread *t, int *bad)
 {
+	__u32 u = t->id, iters = t->iters;
 	__u64 v[SMP_MAX_CPUS], want[SMP_MAX_CPUS], val;
 	__u32 s, idx = SMP_KEYS + u;
 	int r, cpu;
@@ -296,7 +304,7 @@ static void check_churn(struct smp_ctx *c, int u, int *bad)
 		__u32 key = SMP_CHURN_BASE + u * SMP_CHURN_KEYS + s, last = 0, i;
 		bool present = false;
 
-		for (i = s; i < SMP_CHURN_ITERS; i += SMP_CHURN_KEYS) {
+		for (i = s; i < iters; i += SMP_CHURN_KEYS) {
 			last = i;
 			present = i % 3 != 2;
 		}
@@ -317,13 +325,13 @@ static void check_churn(struct smp_ctx *c, int u, int *bad)
 		}
 	}
 	r = b_map_lookup(c->b, c->map[M_ARR], &idx, &val);
-	if (r < 0 || val != SMP_CHURN_ITERS - 1) {
+	if (r < 0 || val != iters - 1) {
 		kt_fail(__FILE__, __LINE__, "%s: churn ARRAY[%u]: %s, value %llu", c->b->name,
 			idx, kt_res(r), (unsigned long long)val);
 		++*bad;
 	}
 	r = b_map_lookup(c->b, c->map[M_PARR], &idx, v);
-	churn_pcpu_value(want, c->ncpu_possible, SMP_CHURN_ITERS - 1);
+	churn_pcpu_value(want, c->ncpu_possible, iters - 1);
 	for (cpu = 0; r >= 0 && cpu < c->ncpu_possible; cpu++)
 		if (v[cpu] != want[cpu])
 			r = -EBADMSG;
@@ -390,6 +398,7 @@ static int smp_run(const struct backend *b, const cpu_set_t *online, int nonline
 	};
 	struct smp_ctx c = { .b = b };
 	int nprog = 0, nth, m, t, cpu, bad = 0;
+	struct timespec t0, t1;
 
 	c.ncpu_possible = kt_possible_cpus();
 	for (m = 0; m < M_NR; m++) {
@@ -409,6 +418,7 @@ static int smp_run(const struct backend *b, const cpu_set_t *online, int nonline
 		}
 	nth = nprog + SMP_CHURN_THREADS;
 	REQUIRE(pthread_barrier_init(&c.start, NULL, nth) == 0, "barrier");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (t = 0; t < nth; t++) {
 		th[t].c = &c;
 		if (t >= nprog)
@@ -416,9 +426,13 @@ static int smp_run(const struct backend *b, const cpu_set_t *online, int nonline
 		REQUIRE(pthread_create(&th[t].tid, NULL, t < nprog ? prog_thread : churn_thread,
 				       &th[t]) == 0, "pthread_create");
 	}
-	for (t = 0; t < nth; t++)
+	for (t = 0; t < nth; t++) {
+		if (t == nprog)		/* the churn goes on until here */
+			__atomic_store_n(&c.progs_done, 1, __ATOMIC_RELEASE);
 		pthread_join(th[t].tid, NULL);
+	}
 	pthread_barrier_destroy(&c.start);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 
 	for (t = 0; t < nth; t++)
 		if (th[t].err[0]) {
@@ -426,11 +440,12 @@ static int smp_run(const struct backend *b, const cpu_set_t *online, int nonline
 			bad++;
 		}
 	check_counts(&c, th, nprog, &bad);
-	for (t = 0; t < SMP_CHURN_THREADS; t++)
-		check_churn(&c, t, &bad);
+	for (t = nprog; t < nth; t++)
+		check_churn(&c, &th[t], &bad);
 	kt_info("%s: %d CPUs online, %d program threads (one per CPU) x %d calls x %d runs, "
-		"%d userspace threads x %d iterations: %s", b->name, nonline, nprog, SMP_CALLS,
-		SMP_REPEAT, SMP_CHURN_THREADS, SMP_CHURN_ITERS,
+		"%d userspace threads x %u+%u iterations, %.1f s: %s", b->name, nonline, nprog,
+		SMP_CALLS, SMP_REPEAT, SMP_CHURN_THREADS, th[nprog].iters,
+		th[nprog + 1].iters, (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
 		bad ? "MISMATCH" : "every count exact");
 	close(c.prog);
 	for (m = 0; m < M_NR; m++)
