@@ -461,3 +461,20 @@ int kt_possible_cpus(void)
 	REQUIRE(n > 0 && n <= KT_MAX_CPUS, "%d possible CPUs", n);
 	return n;
 }
+
+/* Write val to /sys/module/kbpf/parameters/<name>; 0 or -errno. */
+int kt_set_param(const char *name, const char *val)
+{
+	char path[128];
+	FILE *f;
+	int err;
+
+	snprintf(path, sizeof(path), "/sys/module/kbpf/parameters/%s", name);
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	err = fputs(val, f) < 0 ? -EIO : 0;
+	if (fclose(f))
+		err = -errno;
+	return err;
+}
