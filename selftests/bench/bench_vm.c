@@ -440,9 +440,9 @@ static void print_mode(const char *title, const struct result *res, int n, bool 
 	int p;
 
 	printf("\n%s\n", title);
-	printf("%-12s %9s %12s %12s %11s  %-14s %-10s%s\n", maps ? "map op" : "program",
-	       "repeat", "kbpf ns", "kernel ns", "kbpf/kernel", "ran as k/K", "retval",
-	       maps ? " contents" : "");
+	printf("%-12s %9s %12s %12s %11s  %-14s %s\n", maps ? "map op" : "program",
+	       "repeat", "kbpf ns", "kernel ns", "kbpf/kernel", "ran as k/K",
+	       maps ? "retval     contents" : "retval");
 	for (p = 0; p < n; p++) {
 		const struct result *r = &res[p];
 		char ran[32], ret[24];
@@ -461,9 +461,9 @@ static void print_mode(const char *title, const struct result *res, int n, bool 
 		}
 		snprintf(ret, sizeof(ret), "%#x%s", r->retval[KBPF],
 			 r->retval[KBPF] == r->retval[KERN] ? "" : "!=");
-		printf("%-12s %9u %12.0f %12.0f %10.2fx  %-14s %-10s%s%s\n", r->name,
+		printf("%-12s %9u %12.0f %12.0f %10.2fx  %-14s %-*s%s%s\n", r->name,
 		       r->repeat, r->ns[KBPF], r->ns[KERN], r->ns[KBPF] / r->ns[KERN], ran,
-		       ret, maps ? " " : "", maps ? r->check : "");
+		       maps ? 10 : 0, ret, maps ? " " : "", maps ? r->check : "");
 		if (split_ok && (r->jited[KBPF] != want_jited || r->jited[KERN] != want_jited))
 			printf("  note: %s did not run in the requested mode (see 'ran as')\n",
 			       r->name);
