@@ -35,7 +35,7 @@ u64 kbpf_helper_map_update_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 
 	WARN_ON_ONCE(!rcu_read_lock_held());
 	return kbpf_helper_int_ret(map->ops->update(map, (const void *)(unsigned long)r2,
-					     (const void *)(unsigned long)r3, r4));
+						    (const void *)(unsigned long)r3, r4));
 }
 
 /* long bpf_map_delete_elem(struct bpf_map *map, const void *key) */

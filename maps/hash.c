@@ -344,9 +344,9 @@ void kbpf_htab_free(struct kbpf_map *map)
 /* ---- Lookup ----------------------------------------------------------- */
 
 /* With the bucket locked: the chain cannot change under us. */
-static __always_inline struct kbpf_htab_elem *kbpf_htab_find_locked(struct kbpf_htab *htab,
-						    struct kbpf_htab_bucket *b,
-						    u32 hash, const void *key)
+static __always_inline struct kbpf_htab_elem *
+kbpf_htab_find_locked(struct kbpf_htab *htab, struct kbpf_htab_bucket *b,
+		      u32 hash, const void *key)
 {
 	struct hlist_nulls_node *n;
 	struct kbpf_htab_elem *l;
@@ -420,9 +420,9 @@ int kbpf_htab_copy_value(struct kbpf_map *map, const void *key, void *value)
  * is the caller's allocation if the map is not full (-E2BIG otherwise).
  * Replacing an existing key always works: the CPU's spare is used.
  */
-static __always_inline struct kbpf_htab_elem *kbpf_htab_take_elem(struct kbpf_htab *htab,
-						  bool replacing,
-						  struct kbpf_htab_elem **alloc)
+static __always_inline struct kbpf_htab_elem *
+kbpf_htab_take_elem(struct kbpf_htab *htab, bool replacing,
+		    struct kbpf_htab_elem **alloc)
 {
 	struct kbpf_htab_elem *l;
 
@@ -446,9 +446,9 @@ static __always_inline struct kbpf_htab_elem *kbpf_htab_take_elem(struct kbpf_ht
  * reusable at once (HASH's replaced one becomes the CPU's spare); a
  * kmalloc'ed one is returned, for kbpf_htab_free_later() after unlock.
  */
-static __always_inline struct kbpf_htab_elem *kbpf_htab_drop_elem(struct kbpf_htab *htab,
-						  struct kbpf_htab_elem *l,
-						  bool replaced)
+static __always_inline struct kbpf_htab_elem *
+kbpf_htab_drop_elem(struct kbpf_htab *htab, struct kbpf_htab_elem *l,
+		    bool replaced)
 {
 	hlist_nulls_del_rcu(&l->node);
 	if (htab->lru)
