@@ -5,7 +5,7 @@
 #
 #   make demo     build kbpf.ko, the demo loader and the demo programs, boot the VM, run them
 #   make check    unit tests (native) + in-VM suite; last line "N passed, N failed"
-#   make vm CMD='...' [SHARE=dir]   run CMD in the VM (kbpf.ko loaded)
+#   make vm CMD='...' [SHARE=dir] [SMP=n]  run CMD in the VM (kbpf.ko loaded)
 #   make vm-shell                   interactive shell in the VM
 #   make module   build kbpf.ko only
 #   make shim     build build/shim/libkbpf-preload.so (LD_PRELOAD shim)
@@ -44,6 +44,8 @@ DYNBIN ?=
 V ?= 0
 # NOMOD=1: boot the VM without kbpf.ko (harness work while the module is broken).
 NOMOD ?= 0
+# SMP=N: guest vCPUs for `make vm`/`vm-shell`/`demo` (run-vm.sh's default: 2).
+SMP ?=
 
 USER_CFLAGS := -static -O2 -g -Wall -Wextra -Werror -I$(CURDIR)
 
@@ -96,7 +98,7 @@ $(DEMO_BIN): user/kbpf-demo.c uapi/kbpf.h | deps
 	gcc $(USER_CFLAGS) -o $@ user/kbpf-demo.c
 
 VM_FLAGS = --timeout $(VM_TIMEOUT) --log $(BUILD)/vm/console.log $(if $(filter 1,$(V)),--verbose) \
-	   $(if $(filter 1,$(NOMOD)),--no-module)
+	   $(if $(filter 1,$(NOMOD)),--no-module) $(if $(SMP),--smp $(SMP))
 VM_MODULE = $(if $(filter 1,$(NOMOD)),,module)
 
 # One boot: kbpf-demo, then the BPF demo programs (demos/, README "Demo

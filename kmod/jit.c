@@ -54,9 +54,16 @@ static kbpf_helper_fn kbpf_jit_map_helper(const struct kbpf_map_desc *desc, u32 
 {
 	const struct kbpf_map *map = kbpf_map_from_desc(desc);
 
-	if (func_id == BPF_FUNC_map_lookup_elem)
+	switch (func_id) {
+	case BPF_FUNC_map_lookup_elem:
 		return map->ops->lookup_helper;
-	return NULL;
+	case BPF_FUNC_map_update_elem:
+		return map->ops->update_helper;
+	case BPF_FUNC_map_delete_elem:
+		return map->ops->delete_helper;
+	default:
+		return NULL;
+	}
 }
 
 static bool kbpf_jit_map_flat(const struct kbpf_map_desc *desc, void **base, u32 *stride)

@@ -94,8 +94,13 @@ struct kbpf_map_ops {
 			 struct poll_table_struct *pts);
 	/* Optional: the last user fd closed (programs may still hold the map). */
 	void (*release_uref)(struct kbpf_map *map);
-	/* Optional, for the JIT: map_lookup_elem as a direct call. */
+	/*
+	 * Optional, for the JIT: map_lookup_elem, map_update_elem and
+	 * map_delete_elem as direct calls (KBPF_MAP_*_HELPER below).
+	 */
 	kbpf_helper_fn lookup_helper;
+	kbpf_helper_fn update_helper;
+	kbpf_helper_fn delete_helper;
 	/* Optional, for the JIT: values in one flat area (inline lookups). */
 	bool (*flat)(struct kbpf_map *map, void **base, u32 *stride);
 
@@ -171,6 +176,48 @@ struct kbpf_map {
 static inline struct kbpf_map *kbpf_map_from_desc(const struct kbpf_map_desc *desc)
 {
 	return container_of((struct kbpf_map_desc *)desc, struct kbpf_map, desc);
+}
+
+/*
+ * A map op's int as programs get it from map_update_elem/map_delete_elem:
+ * zero-extended, as 6.1's JIT and interpreter hand the op's int over
+ * (-E2BIG is 0x00000000fffffff9); see helpers/map_helpers.c.
+ */
+static inline u64 kbpf_helper_int_ret(int v)
+{
+	return (u32)v;
+}
+
+static inline struct kbpf_map *kbpf_helper_arg_map(u64 r1)
+{
+	return kbpf_map_from_desc((const struct kbpf_map_desc *)(unsigned long)r1);
+}
+
+/*
+ * A map family's element op wrapped as a helper (kbpf_helper_fn) that the
+ * JIT calls directly when the map is known at the call site, as 6.1's
+ * fixup turns map_*_elem calls into direct calls of the map's ops: no
+ * indirect call through ops, and op can be inlined into the wrapper.
+ */
+#define KBPF_MAP_LOOKUP_HELPER(name, op)				\
+static u64 name(u64 map, u64 key, u64 r3, u64 r4, u64 r5)		\
+{									\
+	return (unsigned long)op(kbpf_helper_arg_map(map),		\
+				 (const void *)(unsigned long)key);	\
+}
+#define KBPF_MAP_UPDATE_HELPER(name, op)				\
+static u64 name(u64 map, u64 key, u64 value, u64 flags, u64 r5)	\
+{									\
+	return kbpf_helper_int_ret(op(kbpf_helper_arg_map(map),		\
+				      (const void *)(unsigned long)key,	\
+				      (const void *)(unsigned long)value, \
+				      flags));				\
+}
+#define KBPF_MAP_DELETE_HELPER(name, op)				\
+static u64 name(u64 map, u64 key, u64 r3, u64 r4, u64 r5)		\
+{									\
+	return kbpf_helper_int_ret(op(kbpf_helper_arg_map(map),		\
+				      (const void *)(unsigned long)key));	\
 }
 
 /* maps/registry.c */

@@ -341,50 +341,12 @@ void kbpf_htab_free(struct kbpf_map *map)
 	kfree(htab);
 }
 
-/* ---- Bucket locking --------------------------------------------------- */
-
-/* No re-entry on this CPU (a program run inside one of our updates). */
-int kbpf_htab_busy_enter(struct kbpf_htab *htab)
-{
-	preempt_disable();
-	if (unlikely(__this_cpu_inc_return(*htab->busy) != 1)) {
-		__this_cpu_dec(*htab->busy);
-		preempt_enable();
-		return -EBUSY;
-	}
-	return 0;
-}
-
-void kbpf_htab_busy_exit(struct kbpf_htab *htab)
-{
-	__this_cpu_dec(*htab->busy);
-	preempt_enable();
-}
-
-int kbpf_htab_lock(struct kbpf_htab *htab, struct kbpf_htab_bucket *b,
-		   unsigned long *flags)
-{
-	int err = kbpf_htab_busy_enter(htab);
-
-	if (err)
-		return err;
-	raw_spin_lock_irqsave(&b->lock, *flags);
-	return 0;
-}
-
-void kbpf_htab_unlock(struct kbpf_htab *htab, struct kbpf_htab_bucket *b,
-		      unsigned long flags)
-{
-	raw_spin_unlock_irqrestore(&b->lock, flags);
-	kbpf_htab_busy_exit(htab);
-}
-
 /* ---- Lookup ----------------------------------------------------------- */
 
 /* With the bucket locked: the chain cannot change under us. */
-static struct kbpf_htab_elem *kbpf_htab_find_locked(struct kbpf_htab *htab,
-						    struct kbpf_htab_bucket *b,
-						    u32 hash, const void *key)
+static __always_inline struct kbpf_htab_elem *
+kbpf_htab_find_locked(struct kbpf_htab *htab, struct kbpf_htab_bucket *b,
+		      u32 hash, const void *key)
 {
 	struct hlist_nulls_node *n;
 	struct kbpf_htab_elem *l;
@@ -427,13 +389,7 @@ static __always_inline void *kbpf_htab_lookup(struct kbpf_map *map, const void *
 	return l ? kbpf_htab_value(htab, l) : NULL;
 }
 
-/* map_lookup_elem for the JIT to call directly, with no indirect call. */
-static u64 kbpf_htab_lookup_helper(u64 map, u64 key, u64 r3, u64 r4, u64 r5)
-{
-	return (unsigned long)kbpf_htab_lookup(
-		kbpf_map_from_desc((const struct kbpf_map_desc *)(unsigned long)map),
-		(const void *)(unsigned long)key);
-}
+KBPF_MAP_LOOKUP_HELPER(kbpf_htab_lookup_helper, kbpf_htab_lookup)
 
 void kbpf_htab_copy_out(struct kbpf_htab *htab, struct kbpf_htab_elem *l,
 			void *value)
@@ -464,9 +420,9 @@ int kbpf_htab_copy_value(struct kbpf_map *map, const void *key, void *value)
  * is the caller's allocation if the map is not full (-E2BIG otherwise).
  * Replacing an existing key always works: the CPU's spare is used.
  */
-static struct kbpf_htab_elem *kbpf_htab_take_elem(struct kbpf_htab *htab,
-						  bool replacing,
-						  struct kbpf_htab_elem **alloc)
+static __always_inline struct kbpf_htab_elem *
+kbpf_htab_take_elem(struct kbpf_htab *htab, bool replacing,
+		    struct kbpf_htab_elem **alloc)
 {
 	struct kbpf_htab_elem *l;
 
@@ -490,9 +446,9 @@ static struct kbpf_htab_elem *kbpf_htab_take_elem(struct kbpf_htab *htab,
  * reusable at once (HASH's replaced one becomes the CPU's spare); a
  * kmalloc'ed one is returned, for kbpf_htab_free_later() after unlock.
  */
-static struct kbpf_htab_elem *kbpf_htab_drop_elem(struct kbpf_htab *htab,
-						  struct kbpf_htab_elem *l,
-						  bool replaced)
+static __always_inline struct kbpf_htab_elem *
+kbpf_htab_drop_elem(struct kbpf_htab *htab, struct kbpf_htab_elem *l,
+		    bool replaced)
 {
 	hlist_nulls_del_rcu(&l->node);
 	if (htab->lru)
@@ -733,6 +689,8 @@ int kbpf_htab_update_value(struct kbpf_map *map, const void *key,
 	return kbpf_htab_update_common(map, key, value, flags, true);
 }
 
+KBPF_MAP_UPDATE_HELPER(kbpf_htab_update_helper, kbpf_htab_update)
+
 int kbpf_htab_delete(struct kbpf_map *map, const void *key)
 {
 	struct kbpf_htab *htab = kbpf_htab(map);
@@ -759,6 +717,8 @@ int kbpf_htab_delete(struct kbpf_map *map, const void *key)
 		kbpf_htab_free_later(htab, to_free);
 	return err;
 }
+
+KBPF_MAP_DELETE_HELPER(kbpf_htab_delete_helper, kbpf_htab_delete)
 
 /* BPF_MAP_LOOKUP_AND_DELETE_ELEM: copy out and unlink, atomically. */
 int kbpf_htab_lookup_and_delete(struct kbpf_map *map, const void *key,
@@ -845,6 +805,8 @@ const struct kbpf_map_ops kbpf_htab_map_ops = {
 	.free		= kbpf_htab_free,
 	.lookup		= kbpf_htab_lookup,
 	.lookup_helper	= kbpf_htab_lookup_helper,
+	.update_helper	= kbpf_htab_update_helper,
+	.delete_helper	= kbpf_htab_delete_helper,
 	.update		= kbpf_htab_update,
 	.delete		= kbpf_htab_delete,
 	.get_next_key	= kbpf_htab_get_next_key,

@@ -71,12 +71,17 @@ static int kbpf_htab_percpu_update(struct kbpf_map *map, const void *key,
 	return kbpf_htab_update_common(map, key, value, flags, false);
 }
 
+KBPF_MAP_LOOKUP_HELPER(kbpf_htab_percpu_lookup_helper, kbpf_htab_percpu_lookup)
+KBPF_MAP_UPDATE_HELPER(kbpf_htab_percpu_update_helper, kbpf_htab_percpu_update)
+
 const struct kbpf_map_ops kbpf_htab_percpu_map_ops = {
 	.alloc_check	= kbpf_htab_alloc_check,
 	.alloc		= kbpf_htab_alloc,
 	.free		= kbpf_htab_free,
 	.lookup		= kbpf_htab_percpu_lookup,
+	.lookup_helper	= kbpf_htab_percpu_lookup_helper,
 	.update		= kbpf_htab_percpu_update,
+	.update_helper	= kbpf_htab_percpu_update_helper,
 	.delete		= kbpf_htab_delete,
 	.get_next_key	= kbpf_htab_get_next_key,
 	.percpu		= true,

@@ -69,6 +69,48 @@ static inline void *kbpf_htab_value(const struct kbpf_htab *htab,
 	return l->key + round_up(htab->map.desc.key_size, 8);
 }
 
+/*
+ * Bucket locking (inline: on every update's and delete's path). A per-CPU
+ * busy count refuses re-entry on this CPU (a program run inside one of our
+ * updates) with -EBUSY instead of deadlocking on the bucket lock.
+ */
+static __always_inline int kbpf_htab_busy_enter(struct kbpf_htab *htab)
+{
+	preempt_disable();
+	if (unlikely(__this_cpu_inc_return(*htab->busy) != 1)) {
+		__this_cpu_dec(*htab->busy);
+		preempt_enable();
+		return -EBUSY;
+	}
+	return 0;
+}
+
+static __always_inline void kbpf_htab_busy_exit(struct kbpf_htab *htab)
+{
+	__this_cpu_dec(*htab->busy);
+	preempt_enable();
+}
+
+static __always_inline int kbpf_htab_lock(struct kbpf_htab *htab,
+					  struct kbpf_htab_bucket *b,
+					  unsigned long *flags)
+{
+	int err = kbpf_htab_busy_enter(htab);
+
+	if (err)
+		return err;
+	raw_spin_lock_irqsave(&b->lock, *flags);
+	return 0;
+}
+
+static __always_inline void kbpf_htab_unlock(struct kbpf_htab *htab,
+					     struct kbpf_htab_bucket *b,
+					     unsigned long flags)
+{
+	raw_spin_unlock_irqrestore(&b->lock, flags);
+	kbpf_htab_busy_exit(htab);
+}
+
 /* maps/hash.c */
 int kbpf_htab_alloc_check(const union bpf_attr *attr);
 u32 kbpf_htab_max_entries(const union bpf_attr *attr);
@@ -76,12 +118,6 @@ struct kbpf_map *kbpf_htab_alloc(const union bpf_attr *attr);
 void kbpf_htab_free(struct kbpf_map *map);
 struct kbpf_htab_elem *kbpf_htab_lookup_elem(struct kbpf_htab *htab,
 					     const void *key);
-int kbpf_htab_busy_enter(struct kbpf_htab *htab);
-void kbpf_htab_busy_exit(struct kbpf_htab *htab);
-int kbpf_htab_lock(struct kbpf_htab *htab, struct kbpf_htab_bucket *b,
-		   unsigned long *flags);
-void kbpf_htab_unlock(struct kbpf_htab *htab, struct kbpf_htab_bucket *b,
-		      unsigned long flags);
 struct kbpf_htab_elem *kbpf_htab_pool_pop(struct kbpf_htab *htab);
 void kbpf_htab_pool_push(struct kbpf_htab *htab, struct kbpf_htab_elem *l);
 /* Copy an element's value out as the syscall sees it (all CPUs). */

@@ -473,12 +473,19 @@ out:
 	return err;
 }
 
+KBPF_MAP_LOOKUP_HELPER(kbpf_lpm_lookup_helper, kbpf_lpm_lookup)
+KBPF_MAP_UPDATE_HELPER(kbpf_lpm_update_helper, kbpf_lpm_update)
+KBPF_MAP_DELETE_HELPER(kbpf_lpm_delete_helper, kbpf_lpm_delete)
+
 const struct kbpf_map_ops kbpf_lpm_trie_map_ops = {
 	.alloc_check	= kbpf_lpm_alloc_check,
 	.alloc		= kbpf_lpm_alloc,
 	.free		= kbpf_lpm_free,
 	.lookup		= kbpf_lpm_lookup,
+	.lookup_helper	= kbpf_lpm_lookup_helper,
 	.update		= kbpf_lpm_update,
+	.update_helper	= kbpf_lpm_update_helper,
 	.delete		= kbpf_lpm_delete,
+	.delete_helper	= kbpf_lpm_delete_helper,
 	.get_next_key	= kbpf_lpm_get_next_key,
 };

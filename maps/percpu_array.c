@@ -100,13 +100,7 @@ static void *kbpf_pcpu_array_lookup(struct kbpf_map *map, const void *key)
 	return pptr ? this_cpu_ptr(pptr) : NULL;
 }
 
-/* map_lookup_elem for the JIT to call directly, with no indirect call. */
-static u64 kbpf_pcpu_array_lookup_helper(u64 map, u64 key, u64 r3, u64 r4, u64 r5)
-{
-	return (unsigned long)kbpf_pcpu_array_lookup(
-		kbpf_map_from_desc((const struct kbpf_map_desc *)(unsigned long)map),
-		(const void *)(unsigned long)key);
-}
+KBPF_MAP_LOOKUP_HELPER(kbpf_pcpu_array_lookup_helper, kbpf_pcpu_array_lookup)
 
 static int kbpf_pcpu_array_check_update(struct kbpf_map *map, const void *key,
 					u64 flags)

@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# `make check`: native unit tests, the in-VM suite, then the LD_PRELOAD shim's
-# native tests and its in-VM libbpf test (second boot), then the demo
-# programs as asserted tests (third boot). Collects every
+# `make check`: native unit tests, the in-VM suite, the SMP tests (smp_*, in a
+# boot of their own with SMP_VCPUS vCPUs), then the LD_PRELOAD shim's native
+# tests and its in-VM libbpf test (another boot), then the demo programs as
+# asserted tests (another boot). Collects every
 # "PASS: <name>" / "FAIL: <name>" line from both, prints per-suite results and
 # ends with exactly one line "N passed, N failed". Exits non-zero on any
 # failure, if no test ran at all, or if the VM did not report success.
@@ -16,6 +17,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 VM_TIMEOUT=${VM_TIMEOUT:-600}
 T=${T:-}
+SMP_VCPUS=4		# the vm-smp boot; the main one keeps run-vm.sh's 2
+SMP_TESTS='smp_*'	# tests that need it, left out of the main boot
 V=${V:-0}
 out=build/check
 rm -rf "$out"
@@ -31,6 +34,15 @@ collect() {
 	sed -n -e 's/\r$//' -e "s/^\(PASS\|FAIL\): \(.*\)/$1 \1 \2/p" "$2" >> "$results"
 }
 synthetic_fail() { echo "$1 FAIL $2" >> "$results"; }
+# A guest's exit status $2 (console log $3) as suite $1's failure, if any.
+guest_fail() {
+	case $2 in
+	0) ;;
+	124) synthetic_fail "$1" "guest (timed out after ${VM_TIMEOUT}s, see $3)" ;;
+	125) synthetic_fail "$1" "guest (no success marker: panic/oops/WARN/crash, see $3)" ;;
+	*) grep -q "^$1 FAIL " "$results" || synthetic_fail "$1" "guest (exit status $2 without a FAIL line)" ;;
+	esac
+}
 
 # ---- suite 1: native unit tests (selftests/unit/unit.mk, owned by the core) --
 if [ -f selftests/unit/unit.mk ]; then
@@ -100,12 +112,21 @@ only_demos() {
 	return 0
 }
 vstatus=-
+# Tests of a boot, as the host-built kbpf_test lists them (-l honours -t/-x).
+vm_list() { build/vm/kbpf_test -l ${T:+-t "$T"} "$@" 2>/dev/null; }
 if only_demos; then
 	stage "vm: skipped (T names only demo tests)"
 	vstatus=0
-elif [ $vm_ok -eq 1 ]; then
-	targs=""
-	[ -n "$T" ] && targs="-t '$T'"
+	vm_ok=2
+elif [ $vm_ok -eq 1 ] && [ -n "$T" ] && [ -z "$(vm_list -x "$SMP_TESTS")" ] &&
+   [ -n "$(vm_list)" ]; then
+	stage "vm: T='$T' selects only $SMP_TESTS tests: main boot skipped"
+	vstatus=0
+	vm_ok=2
+fi
+if [ $vm_ok -eq 1 ]; then
+	targs="-x '$SMP_TESTS'"
+	[ -n "$T" ] && targs="$targs -t '$T'"
 	flags=(--quiet --timeout "$VM_TIMEOUT" --log "$out/console.log"
 	       --bin build/vm/kbpf_test --share "$out/share")
 	[ "$V" = 1 ] && flags+=(--verbose)
@@ -119,12 +140,41 @@ elif [ $vm_ok -eq 1 ]; then
 		# 9p results file missing: fall back to the console log.
 		collect vm "$out/console.log"
 	fi
-	case $vstatus in
-	0) ;;
-	124) synthetic_fail vm "guest (timed out after ${VM_TIMEOUT}s, see $out/console.log)" ;;
-	125) synthetic_fail vm "guest (no success marker: panic/oops/WARN/crash, see $out/console.log)" ;;
-	*) grep -q '^vm FAIL ' "$results" || synthetic_fail vm "guest (exit status $vstatus without a FAIL line)" ;;
-	esac
+	guest_fail vm "$vstatus" "$out/console.log"
+fi
+
+# ---- suite 2b: SMP tests, their own boot with $SMP_VCPUS vCPUs ----------------
+# smp_map_counts: programs on every vCPU and userspace threads on the same
+# maps, exact counts (selftests/vm/test_smp.c). Runs unless T selects none.
+smpstatus=0
+smp_names=
+if [ $vm_ok -ne 0 ]; then
+	smp_names=$(build/vm/kbpf_test -l -t "$SMP_TESTS")
+	[ -n "$T" ] && smp_names=$(vm_list | grep -xF "$smp_names")
+	smp_names=$(paste -sd, - <<< "$smp_names")
+fi
+if [ $mod_ok -eq 0 ]; then
+	smpstatus=-
+	synthetic_fail vm-smp "build: kbpf.ko (make module failed)"
+elif [ $vm_ok -eq 0 ]; then
+	smpstatus=-
+	synthetic_fail vm-smp "build: kbpf_test (compile failed)"
+elif [ -n "$smp_names" ]; then
+	mkdir -p "$out/smp-share"
+	chmod 777 "$out/smp-share"
+	flags=(--quiet --smp "$SMP_VCPUS" --timeout "$VM_TIMEOUT" --log "$out/smp-console.log"
+	       --bin build/vm/kbpf_test --share "$out/smp-share")
+	[ "$V" = 1 ] && flags+=(--verbose)
+	stage "vm-smp: booting a $SMP_VCPUS-vCPU guest for $smp_names"
+	selftests/qemu/run-vm.sh "${flags[@]}" -- \
+		"/tests/kbpf_test -o /mnt/share/smp-results.txt -t '$smp_names'"
+	smpstatus=$?
+	if [ -f "$out/smp-share/smp-results.txt" ]; then
+		collect vm-smp "$out/smp-share/smp-results.txt"
+	else
+		collect vm-smp "$out/smp-console.log"
+	fi
+	guest_fail vm-smp "$smpstatus" "$out/smp-console.log"
 fi
 
 # ---- suite 3: the LD_PRELOAD shim, native (fake device; plain and ASan) ------
@@ -166,12 +216,7 @@ if [ -z "$T" ] || [[ "$T" == *shim* ]]; then
 			grep -E '^(PASS|FAIL): ' "$out/shim-share/shim-vm-results.txt" | grep -v '^PASS: ' || true
 			collect shim-vm "$out/shim-share/shim-vm-results.txt"
 		fi
-		case $svstatus in
-		0) ;;
-		124) synthetic_fail shim-vm "guest (timed out after ${VM_TIMEOUT}s, see $out/shim-console.log)" ;;
-		125) synthetic_fail shim-vm "guest (no success marker: panic/oops/WARN/crash, see $out/shim-console.log)" ;;
-		*) grep -q '^shim-vm FAIL ' "$results" || synthetic_fail shim-vm "guest (exit status $svstatus without a FAIL line)" ;;
-		esac
+		guest_fail shim-vm "$svstatus" "$out/shim-console.log"
 	fi
 fi
 
@@ -212,13 +257,14 @@ echo
 echo "================ results ================"
 total_pass=0
 total_fail=0
-for suite in unit corpus vm shim shim-vm demos; do
+for suite in unit corpus vm vm-smp shim shim-vm demos; do
 	p=$(grep -c "^$suite PASS " "$results")
 	f=$(grep -c "^$suite FAIL " "$results")
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
 	extra=""
 	[ "$suite" = vm ] && extra=" (guest exit status $vstatus)"
+	[ "$suite" = vm-smp ] && extra=" (guest exit status $smpstatus)"
 	[ "$suite" = shim-vm ] && extra=" (guest exit status $svstatus)"
 	[ "$suite" = demos ] && extra=" (guest exit status $dstatus)"
 	echo "$suite: $p passed, $f failed$extra"
@@ -228,6 +274,7 @@ status=0
 [ $total_fail -eq 0 ] || status=1
 [ $((total_pass + total_fail)) -gt 0 ] || { echo "no test ran"; status=1; }
 [ "$vstatus" = 0 ] || status=1
+[ "$smpstatus" = 0 ] || status=1
 [ "$svstatus" = 0 ] || status=1
 [ "$dstatus" = 0 ] || status=1
 echo "$total_pass passed, $total_fail failed"

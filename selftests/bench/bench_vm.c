@@ -28,6 +28,7 @@
 #include <linux/bpf.h>
 #include "uapi/kbpf.h"
 #include "programs.h"
+#include "map_programs.h"
 
 #define KERNEL_JIT_SYSCTL	"/proc/sys/net/core/bpf_jit_enable"
 #define KBPF_JIT_PARAM		"/sys/module/kbpf/parameters/jit_enable"
@@ -102,30 +103,34 @@ static int fd_jited(int fd)
 	return v;
 }
 
-static int make_map(int side)
+/* Create a map of spec on side and insert entries 0..nfill-1 of fill. */
+static int make_map(int side, const struct kb_map_spec *spec, __u32 nfill,
+		    void (*fill)(__u32 i, void *key, void *value))
 {
+	__u8 key[KB_MAP_KEY_MAX], value[KB_MAP_VALUE_MAX];
 	union bpf_attr a;
-	__u32 k;
-	__u64 v;
+	__u32 i;
 	int fd;
 
 	memset(&a, 0, sizeof(a));
-	a.map_type = BPF_MAP_TYPE_HASH;
-	a.key_size = 4;
-	a.value_size = 8;
-	a.max_entries = KB_MAP_MAX;
-	strcpy(a.map_name, "bench_hash");
+	a.map_type = spec->type;
+	a.key_size = spec->key_size;
+	a.value_size = spec->value_size;
+	a.max_entries = spec->max_entries;
+	a.map_flags = spec->flags;
+	strcpy(a.map_name, "bench");
 	fd = bpf_call(side, BPF_MAP_CREATE, &a);
 	if (fd < 0) {
-		printf("FAIL: %s: BPF_MAP_CREATE: %s\n", side_name[side], strerror(errno));
+		printf("FAIL: %s: BPF_MAP_CREATE (type %u): %s\n", side_name[side], spec->type,
+		       strerror(errno));
 		return -1;
 	}
-	for (k = 0; k < KB_MAP_KEYS; k++) {
-		v = kb_map_value(k);
+	for (i = 0; i < nfill; i++) {
+		fill(i, key, value);
 		memset(&a, 0, sizeof(a));
 		a.map_fd = fd;
-		a.key = (__u64)(unsigned long)&k;
-		a.value = (__u64)(unsigned long)&v;
+		a.key = (__u64)(unsigned long)key;
+		a.value = (__u64)(unsigned long)value;
 		if (bpf_call(side, BPF_MAP_UPDATE_ELEM, &a)) {
 			printf("FAIL: %s: BPF_MAP_UPDATE_ELEM: %s\n", side_name[side],
 			       strerror(errno));
@@ -136,16 +141,17 @@ static int make_map(int side)
 	return fd;
 }
 
-static int load_prog(int side, const struct kb_prog *kp, int map_fd)
+static int load_prog(int side, const char *name,
+		     int (*build)(struct bpf_insn *insns, int map_fd), int map_fd)
 {
 	static struct bpf_insn insns[KB_MAX_INSNS];
 	static char log[1 << 16];
 	union bpf_attr a;
 	int cnt, fd;
 
-	cnt = kp->build(insns, map_fd);
+	cnt = build(insns, map_fd);
 	if (cnt < 0) {
-		printf("FAIL: %s: program does not assemble\n", kp->name);
+		printf("FAIL: %s: program does not assemble\n", name);
 		return -1;
 	}
 	memset(&a, 0, sizeof(a));
@@ -153,11 +159,11 @@ static int load_prog(int side, const struct kb_prog *kp, int map_fd)
 	a.insns = (__u64)(unsigned long)insns;
 	a.insn_cnt = cnt;
 	a.license = (__u64)(unsigned long)"GPL";
-	strncpy(a.prog_name, kp->name, sizeof(a.prog_name) - 1);
+	strncpy(a.prog_name, name, sizeof(a.prog_name) - 1);
 	fd = bpf_call(side, BPF_PROG_LOAD, &a);
 	if (fd >= 0)
 		return fd;
-	printf("FAIL: %s: %s: BPF_PROG_LOAD: %s\n", side_name[side], kp->name, strerror(errno));
+	printf("FAIL: %s: %s: BPF_PROG_LOAD: %s\n", side_name[side], name, strerror(errno));
 	a.log_level = 1;
 	a.log_buf = (__u64)(unsigned long)log;
 	a.log_size = sizeof(log);
@@ -190,11 +196,14 @@ static int test_run(int side, int fd, const void *pkt, __u32 repeat, __u32 *retv
 }
 
 struct result {
+	const char *name;
 	bool ok;
+	const char *todo;		/* not measured: why */
 	int jited[NSIDES];
 	__u32 retval[NSIDES];
 	__u32 repeat;
 	double ns[NSIDES];
+	char check[32];			/* map table: the contents check */
 };
 
 /* What the C twin of the program returns on pkt (program 4: the known sum). */
@@ -205,80 +214,89 @@ static __u32 c_expected(const struct kb_prog *kp, const __u8 *pkt)
 		.len = KB_NET_LEN,
 	};
 
-	if (kp->uses_map) {		/* no map in here: the sum is known */
-		__u64 sum = 0;
-		__u32 i;
-
-		for (i = 0; i < KB_MAP_LOOKUPS; i++)
-			sum += kb_map_value((i * 37) & (KB_MAP_KEYS - 1));
-		return (__u32)(sum ^ (sum >> 32));
-	}
+	if (kp->uses_map)		/* no map in here: the sum is known */
+		return kb_lookup_expect();
 	return kp->c_ref(&in);
+}
+
+/*
+ * Time the program loaded as fd[] on both sides: calibrate the repeat so
+ * the slower side takes ~TARGET_NS, then ROUNDS runs per side (alternating
+ * which goes first), best duration kept. Every run's retval must equal
+ * expect on both sides. Fills res (jited is the caller's).
+ */
+static void time_pair(const char *mode, const int fd[NSIDES], const __u8 *pkt,
+		      __u32 expect, struct result *res)
+{
+	__u32 dur[NSIDES], ret;
+	double worst = 1;
+	int s, r;
+
+	memset(&res->ns, 0, sizeof(res->ns));
+	res->ok = false;
+	if (fd[KBPF] < 0 || fd[KERN] < 0) {
+		failures++;
+		return;
+	}
+	for (s = 0; s < NSIDES; s++) {
+		if (test_run(s, fd[s], pkt, CALIB_REPEAT, &res->retval[s], &dur[s]))
+			goto fail;
+		if (dur[s] > worst)
+			worst = dur[s];
+	}
+	if (res->retval[KBPF] != res->retval[KERN] || res->retval[KERN] != expect) {
+		printf("!!!!!! MISMATCH (%s, %s): kbpf retval %#x, kernel retval %#x, "
+		       "C reference %#x !!!!!!\n", mode, res->name, res->retval[KBPF],
+		       res->retval[KERN], expect);
+		failures++;
+	}
+	res->repeat = (__u32)(TARGET_NS / worst);
+	if (res->repeat < CALIB_REPEAT)
+		res->repeat = CALIB_REPEAT;
+	res->ns[KBPF] = res->ns[KERN] = 1e30;
+	for (r = 0; r < ROUNDS; r++)
+		for (s = 0; s < NSIDES; s++) {
+			/* alternate which side goes first */
+			int side = (r & 1) ? NSIDES - 1 - s : s;
+
+			if (test_run(side, fd[side], pkt, res->repeat, &ret, &dur[side]))
+				goto fail;
+			if (ret != res->retval[side]) {
+				printf("!!!!!! MISMATCH (%s, %s): %s retval changed %#x -> %#x\n",
+				       mode, res->name, side_name[side], res->retval[side], ret);
+				failures++;
+			}
+			if (dur[side] < res->ns[side])
+				res->ns[side] = dur[side];
+		}
+	res->ok = true;
+	return;
+fail:
+	failures++;
 }
 
 /* Load every program on both sides (after the switches are set), then time. */
 static void run_mode(const char *mode, const __u8 *pkt, struct result *res)
 {
+	static const struct kb_map_spec spec = {
+		BPF_MAP_TYPE_HASH, 4, 8, KB_MAP_MAX, 0,
+	};
 	int map_fd[NSIDES], fd[KB_NPROGS][NSIDES];
-	int p, s, r;
+	int p, s;
 
 	for (s = 0; s < NSIDES; s++)
-		map_fd[s] = make_map(s);
+		map_fd[s] = make_map(s, &spec, KB_MAP_KEYS, kb_fill_lookup);
 	for (p = 0; p < KB_NPROGS; p++)
 		for (s = 0; s < NSIDES; s++) {
 			fd[p][s] = map_fd[s] >= 0 || !kb_progs[p].uses_map ?
-				   load_prog(s, &kb_progs[p], map_fd[s]) : -1;
+				   load_prog(s, kb_progs[p].name, kb_progs[p].build, map_fd[s]) :
+				   -1;
 			res[p].jited[s] = fd[p][s] >= 0 ? fd_jited(fd[p][s]) : -1;
 		}
 
 	for (p = 0; p < KB_NPROGS; p++) {
-		const struct kb_prog *kp = &kb_progs[p];
-		__u32 dur[NSIDES], ret, expect = c_expected(kp, pkt);
-		double worst = 1;
-
-		memset(&res[p].ns, 0, sizeof(res[p].ns));
-		res[p].ok = false;
-		if (fd[p][KBPF] < 0 || fd[p][KERN] < 0) {
-			failures++;
-			continue;
-		}
-		/* calibrate: repeat so that the slower side takes ~TARGET_NS */
-		for (s = 0; s < NSIDES; s++) {
-			if (test_run(s, fd[p][s], pkt, CALIB_REPEAT, &res[p].retval[s], &dur[s]))
-				goto fail;
-			if (dur[s] > worst)
-				worst = dur[s];
-		}
-		if (res[p].retval[KBPF] != res[p].retval[KERN] ||
-		    res[p].retval[KERN] != expect) {
-			printf("!!!!!! MISMATCH (%s, %s): kbpf retval %#x, kernel retval %#x, "
-			       "C reference %#x !!!!!!\n", mode, kp->name, res[p].retval[KBPF],
-			       res[p].retval[KERN], expect);
-			failures++;
-		}
-		res[p].repeat = (__u32)(TARGET_NS / worst);
-		if (res[p].repeat < CALIB_REPEAT)
-			res[p].repeat = CALIB_REPEAT;
-		res[p].ns[KBPF] = res[p].ns[KERN] = 1e30;
-		for (r = 0; r < ROUNDS; r++)
-			for (s = 0; s < NSIDES; s++) {
-				/* alternate which side goes first */
-				int side = (r & 1) ? NSIDES - 1 - s : s;
-
-				if (test_run(side, fd[p][side], pkt, res[p].repeat, &ret, &dur[side]))
-					goto fail;
-				if (ret != res[p].retval[side]) {
-					printf("!!!!!! MISMATCH (%s, %s): %s retval changed %#x -> %#x\n",
-					       mode, kp->name, side_name[side], res[p].retval[side], ret);
-					failures++;
-				}
-				if (dur[side] < res[p].ns[side])
-					res[p].ns[side] = dur[side];
-			}
-		res[p].ok = true;
-		continue;
-fail:
-		failures++;
+		res[p].name = kb_progs[p].name;
+		time_pair(mode, fd[p], pkt, c_expected(&kb_progs[p], pkt), &res[p]);
 	}
 
 	for (p = 0; p < KB_NPROGS; p++)
@@ -288,6 +306,128 @@ fail:
 	for (s = 0; s < NSIDES; s++)
 		if (map_fd[s] >= 0)
 			close(map_fd[s]);
+}
+
+/* ---- the map table ---------------------------------------------------- */
+
+struct map_dump {
+	__u32 n;
+	__u8 key[KB_MAP_MAX][KB_MAP_KEY_MAX];
+	__u8 value[KB_MAP_MAX][KB_MAP_VALUE_MAX];
+};
+
+/* Every entry of the map (GET_NEXT_KEY from the start, then LOOKUP). */
+static int dump_map(int side, int fd, const struct kb_map_spec *spec, struct map_dump *d)
+{
+	__u8 key[KB_MAP_KEY_MAX];
+	union bpf_attr a;
+	bool first = true;
+
+	d->n = 0;
+	for (;;) {
+		memset(&a, 0, sizeof(a));
+		a.map_fd = fd;
+		a.key = first ? 0 : (__u64)(unsigned long)key;
+		a.next_key = (__u64)(unsigned long)d->key[d->n];
+		if (bpf_call(side, BPF_MAP_GET_NEXT_KEY, &a))
+			break;
+		memset(&a, 0, sizeof(a));
+		a.map_fd = fd;
+		a.key = (__u64)(unsigned long)d->key[d->n];
+		a.value = (__u64)(unsigned long)d->value[d->n];
+		if (bpf_call(side, BPF_MAP_LOOKUP_ELEM, &a)) {
+			printf("FAIL: %s: lookup of a key GET_NEXT_KEY gave: %s\n",
+			       side_name[side], strerror(errno));
+			return -1;
+		}
+		memcpy(key, d->key[d->n], spec->key_size);
+		first = false;
+		if (++d->n == KB_MAP_MAX)
+			break;
+	}
+	if (errno != ENOENT && d->n < KB_MAP_MAX) {
+		printf("FAIL: %s: BPF_MAP_GET_NEXT_KEY: %s\n", side_name[side], strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * After the timed runs: the two maps must hold the same entries, or (LRU)
+ * each side's entries must be plausible on their own. Fills res->check.
+ */
+static bool check_maps(const char *mode, const struct kb_map_bench *mb,
+		       const int map_fd[NSIDES], struct result *res)
+{
+	static struct map_dump d[NSIDES];
+	const struct kb_map_spec *spec = &mb->map;
+	__u32 i, j;
+	int s;
+
+	for (s = 0; s < NSIDES; s++)
+		if (dump_map(s, map_fd[s], spec, &d[s]))
+			return false;
+	if (mb->value_ok) {
+		for (s = 0; s < NSIDES; s++) {
+			if (!d[s].n || d[s].n > spec->max_entries)
+				goto bad;
+			for (i = 0; i < d[s].n; i++)
+				if (!mb->value_ok(d[s].key[i], d[s].value[i]))
+					goto bad;
+		}
+		snprintf(res->check, sizeof(res->check), "valid %u/%u", d[KBPF].n, d[KERN].n);
+		return true;
+	}
+	s = KBPF;
+	if (d[KBPF].n != d[KERN].n)
+		goto bad;
+	for (i = 0; i < d[KBPF].n; i++) {
+		for (j = 0; j < d[KERN].n; j++)
+			if (!memcmp(d[KBPF].key[i], d[KERN].key[j], spec->key_size))
+				break;
+		if (j == d[KERN].n ||
+		    memcmp(d[KBPF].value[i], d[KERN].value[j], spec->value_size))
+			goto bad;
+	}
+	snprintf(res->check, sizeof(res->check), "same %u", d[KBPF].n);
+	return true;
+bad:
+	printf("!!!!!! MISMATCH (%s, %s): final map contents (kbpf %u entries, kernel %u; "
+	       "%s side) !!!!!!\n", mode, mb->name, d[KBPF].n, d[KERN].n,
+	       mb->value_ok ? side_name[s] : "kbpf vs kernel");
+	snprintf(res->check, sizeof(res->check), "MISMATCH");
+	return false;
+}
+
+/* Each map benchmark on a fresh map per side, loaded after the switches. */
+static void run_map_mode(const char *mode, const __u8 *pkt, struct result *res)
+{
+	int b, s;
+
+	for (b = 0; b < KB_NMAP_BENCHES; b++) {
+		const struct kb_map_bench *mb = &kb_map_benches[b];
+		int map_fd[NSIDES], fd[NSIDES];
+
+		memset(&res[b], 0, sizeof(res[b]));
+		res[b].name = mb->name;
+		res[b].todo = mb->todo;
+		if (!mb->build)
+			continue;
+		for (s = 0; s < NSIDES; s++) {
+			map_fd[s] = make_map(s, &mb->map, mb->nfill, mb->fill);
+			fd[s] = map_fd[s] >= 0 ? load_prog(s, mb->name, mb->build, map_fd[s]) : -1;
+			res[b].jited[s] = fd[s] >= 0 ? fd_jited(fd[s]) : -1;
+		}
+		time_pair(mode, fd, pkt, mb->expect(), &res[b]);
+		if (res[b].ok && !check_maps(mode, mb, map_fd, &res[b]))
+			failures++;
+		for (s = 0; s < NSIDES; s++) {
+			if (fd[s] >= 0)
+				close(fd[s]);
+			if (map_fd[s] >= 0)
+				close(map_fd[s]);
+		}
+	}
 }
 
 static const char *jited_str(int j);
@@ -455,40 +595,86 @@ static const char *jited_str(int j)
 	return j == 1 ? "jit" : j == 0 ? "interp" : "?";
 }
 
-static void print_mode(const char *title, const struct result *res, bool split_ok,
-		       int want_jited)
+static void print_mode(const char *title, const struct result *res, int n, bool maps,
+		       bool split_ok, int want_jited)
 {
 	int p;
 
 	printf("\n%s\n", title);
-	printf("%-12s %9s %12s %12s %11s  %-14s %s\n", "program", "repeat", "kbpf ns",
-	       "kernel ns", "kbpf/kernel", "ran as k/K", "retval");
-	for (p = 0; p < KB_NPROGS; p++) {
+	printf("%-12s %9s %12s %12s %11s  %-14s %s\n", maps ? "map op" : "program",
+	       "repeat", "kbpf ns", "kernel ns", "kbpf/kernel", "ran as k/K",
+	       maps ? "retval     contents" : "retval");
+	for (p = 0; p < n; p++) {
 		const struct result *r = &res[p];
-		char ran[32];
+		char ran[32], ret[24];
 
+		if (r->todo) {
+			printf("%-12s %9s %12s %12s %11s  TODO: %s\n", r->name, "-", "-", "-",
+			       "-", r->todo);
+			continue;
+		}
 		snprintf(ran, sizeof(ran), "%s/%s", jited_str(r->jited[KBPF]),
 			 jited_str(r->jited[KERN]));
 		if (!r->ok) {
-			printf("%-12s %9s %12s %12s %11s  %-14s\n", kb_progs[p].name, "-",
+			printf("%-12s %9s %12s %12s %11s  %-14s\n", r->name, "-",
 			       "-", "-", "(failed)", ran);
 			continue;
 		}
-		printf("%-12s %9u %12.0f %12.0f %10.2fx  %-14s %#x%s\n", kb_progs[p].name,
+		snprintf(ret, sizeof(ret), "%#x%s", r->retval[KBPF],
+			 r->retval[KBPF] == r->retval[KERN] ? "" : "!=");
+		printf("%-12s %9u %12.0f %12.0f %10.2fx  %-14s %-*s%s%s\n", r->name,
 		       r->repeat, r->ns[KBPF], r->ns[KERN], r->ns[KBPF] / r->ns[KERN], ran,
-		       r->retval[KBPF], r->retval[KBPF] == r->retval[KERN] ? "" : " MISMATCH");
+		       maps ? 10 : 0, ret, maps ? " " : "", maps ? r->check : "");
 		if (split_ok && (r->jited[KBPF] != want_jited || r->jited[KERN] != want_jited))
 			printf("  note: %s did not run in the requested mode (see 'ran as')\n",
-			       kb_progs[p].name);
+			       r->name);
 	}
 }
 
-int main(void)
+static const char *jit_title(bool split_ok, const char *what)
+{
+	static char buf[160];
+
+	snprintf(buf, sizeof(buf), "%s, %s", what,
+		 split_ok ? "JIT: kbpf JIT vs kernel JIT (bpf_jit_enable=1, kbpf jit_enable=1)" :
+			    "kernel JIT (bpf_jit_enable=1) vs kbpf in its default mode");
+	return buf;
+}
+
+static const char *interp_title(bool split_ok, bool kernel_interp_ok, const char *what)
+{
+	static char buf[160];
+
+	snprintf(buf, sizeof(buf), "%s, %s", what,
+		 split_ok ? (kernel_interp_ok ?
+			     "Interpreter: kbpf interp vs kernel interp (bpf_jit_enable=0, kbpf jit_enable=0)" :
+			     "kbpf interp (jit_enable=0) vs kernel: its JIT could not be turned off") :
+			    "kernel interpreter (bpf_jit_enable=0) vs kbpf in its default mode");
+	return buf;
+}
+
+static void usage(const char *argv0)
+{
+	printf("usage: %s [progs|maps]   (default: both tables)\n", argv0);
+}
+
+int main(int argc, char **argv)
 {
 	static __u8 pkt[KB_PKT_LEN];
 	static struct result res_jit[KB_NPROGS], res_interp[KB_NPROGS];
+	static struct result map_jit[KB_NMAP_BENCHES], map_interp[KB_NMAP_BENCHES];
+	bool do_progs = true, do_maps = true;
 	int kjit0, kbpf_param, err;
 	bool kernel_interp_ok = true, split_ok;
+
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "progs") && strcmp(argv[1], "maps"))) {
+		usage(argv[0]);
+		return 2;
+	}
+	if (argc == 2) {
+		do_progs = !strcmp(argv[1], "progs");
+		do_maps = !do_progs;
+	}
 
 	kb_make_packet(pkt);
 	dev_fd = open(KBPF_DEVICE_PATH, O_RDWR);
@@ -516,8 +702,12 @@ int main(void)
 		printf("warning: writing 1 to %s: %s\n", KERNEL_JIT_SYSCTL, strerror(-err));
 	if (split_ok && (err = write_file(KBPF_JIT_PARAM, "1")))
 		printf("warning: writing 1 to %s: %s\n", KBPF_JIT_PARAM, strerror(-err));
-	run_mode("jit", pkt, res_jit);
-	bench_ringbuf(pkt);
+	if (do_progs)
+		run_mode("jit", pkt, res_jit);
+	if (do_maps)
+		run_map_mode("jit", pkt, map_jit);
+	if (do_maps)
+		bench_ringbuf(pkt);
 
 	/* ---- interpreter vs interpreter ---- */
 	err = write_file(KERNEL_JIT_SYSCTL, "0");
@@ -532,7 +722,10 @@ int main(void)
 	}
 	if (split_ok && (err = write_file(KBPF_JIT_PARAM, "0")))
 		printf("warning: writing 0 to %s: %s\n", KBPF_JIT_PARAM, strerror(-err));
-	run_mode("interp", pkt, res_interp);
+	if (do_progs)
+		run_mode("interp", pkt, res_interp);
+	if (do_maps)
+		run_map_mode("interp", pkt, map_interp);
 	if (kjit0 >= 0) {
 		char v[16];
 
@@ -546,14 +739,21 @@ int main(void)
 		write_file(KBPF_JIT_PARAM, v);
 	}
 
-	print_mode(split_ok ? "JIT: kbpf JIT vs kernel JIT (bpf_jit_enable=1, kbpf jit_enable=1)"
-			    : "kernel JIT (bpf_jit_enable=1) vs kbpf in its default mode",
-		   res_jit, split_ok, 1);
-	print_mode(split_ok ? (kernel_interp_ok ?
-			       "Interpreter: kbpf interp vs kernel interp (bpf_jit_enable=0, kbpf jit_enable=0)" :
-			       "kbpf interp (jit_enable=0) vs kernel: its JIT could not be turned off")
-			    : "kernel interpreter (bpf_jit_enable=0) vs kbpf in its default mode",
-		   res_interp, split_ok, 0);
+	if (do_progs) {
+		print_mode(jit_title(split_ok, "Programs"), res_jit, KB_NPROGS, false,
+			   split_ok, 1);
+		print_mode(interp_title(split_ok, kernel_interp_ok, "Programs"), res_interp,
+			   KB_NPROGS, false, split_ok, 0);
+	}
+	if (do_maps) {
+		printf("\nMap operations: %d per run, inside the program; 'contents' compares "
+		       "the final maps (LRU: each side's entries valid, count kbpf/kernel)\n",
+		       KB_MAP_OPS);
+		print_mode(jit_title(split_ok, "Maps"), map_jit, KB_NMAP_BENCHES, true,
+			   split_ok, 1);
+		print_mode(interp_title(split_ok, kernel_interp_ok, "Maps"), map_interp,
+			   KB_NMAP_BENCHES, true, split_ok, 0);
+	}
 	printf("('ran as' = prog_jited from fdinfo, kbpf/kernel; ns are guest TCG time, "
 	       "only the ratios count)\n");
 	if (failures)

@@ -13,99 +13,9 @@
 #include <string.h>
 #include <linux/filter.h>
 #include "kbpf_insn.h"
+#include "kb_asm.h"
 #include "programs.h"
 
-
-/* ---- a label assembler -------------------------------------------------- */
-
-#define KB_MAX_LABELS	64
-#define KB_MAX_FIXUPS	128
-
-struct kb_asm {
-	struct bpf_insn *insns;
-	int n;
-	int label[KB_MAX_LABELS];
-	struct { int at, label; bool call; } fix[KB_MAX_FIXUPS];
-	int nfix;
-};
-
-static void kb_asm_init(struct kb_asm *a, struct bpf_insn *insns)
-{
-	memset(a, 0, sizeof(*a));
-	a->insns = insns;
-	memset(a->label, -1, sizeof(a->label));
-}
-
-static void E(struct kb_asm *a, struct bpf_insn insn)
-{
-	if (a->n < KB_MAX_INSNS)
-		a->insns[a->n] = insn;
-	a->n++;
-}
-
-/* A jump (or a bpf-to-bpf call, call=true) to label l, resolved at the end. */
-static void J(struct kb_asm *a, struct bpf_insn insn, int l, bool call)
-{
-	if (a->nfix < KB_MAX_FIXUPS) {
-		a->fix[a->nfix].at = a->n;
-		a->fix[a->nfix].label = l;
-		a->fix[a->nfix].call = call;
-	}
-	a->nfix++;
-	E(a, insn);
-}
-
-static void L(struct kb_asm *a, int l)
-{
-	a->label[l] = a->n;
-}
-
-static void E_ld_map(struct kb_asm *a, int reg, int fd)
-{
-	struct bpf_insn two[] = { KI_LD_MAP_FD(reg, fd) };
-
-	E(a, two[0]);
-	E(a, two[1]);
-}
-
-/* r0 = v; exit */
-static void E_ret(struct kb_asm *a, int v)
-{
-	E(a, KI_MOV64_IMM(BPF_REG_0, v));
-	E(a, KI_EXIT());
-}
-
-/* Returns the instruction count, or -1 on overflow or an unbound label. */
-static int kb_asm_end(struct kb_asm *a)
-{
-	int i;
-
-	if (a->n > KB_MAX_INSNS || a->nfix > KB_MAX_FIXUPS)
-		return -1;
-	for (i = 0; i < a->nfix; i++) {
-		int at = a->fix[i].at, to = a->label[a->fix[i].label];
-
-		if (to < 0)
-			return -1;
-		if (a->fix[i].call)
-			a->insns[at].imm = to - (at + 1);
-		else
-			a->insns[at].off = (__s16)(to - (at + 1));
-	}
-	return a->n;
-}
-
-#define R0 BPF_REG_0
-#define R1 BPF_REG_1
-#define R2 BPF_REG_2
-#define R3 BPF_REG_3
-#define R4 BPF_REG_4
-#define R6 BPF_REG_6
-#define R7 BPF_REG_7
-#define R8 BPF_REG_8
-#define R9 BPF_REG_9
-#define R10 BPF_REG_10
-#define SKB_LEN_OFF	((int)offsetof(struct __sk_buff, len))
 
 /* ---- the packet --------------------------------------------------------- */
 
@@ -412,7 +322,9 @@ static uint32_t c_parser(const struct kb_input *in)
 
 /* ---- 4. 1000 HASH map lookups ------------------------------------------- */
 
-static int build_lookup(struct bpf_insn *insns, int map_fd)
+/* Also the map table's hash_lookup and array_lookup (map_programs.c). */
+
+int kb_build_lookup(struct bpf_insn *insns, int map_fd)
 {
 	struct kb_asm a;
 
@@ -526,7 +438,7 @@ const struct kb_prog kb_progs[KB_NPROGS] = {
 	{ "parser", "Eth/IPv4/TCP parser, LD_ABS/LD_IND, ~30 branches",
 	  false, false, build_parser, c_parser },
 	{ "hash_lookup", "1000 HASH map lookups, key on the stack",
-	  true, false, build_lookup, c_lookup },
+	  true, false, kb_build_lookup, c_lookup },
 	{ "call_chain", "200 x a chain of 6 nested bpf-to-bpf calls",
 	  false, true, build_calls, c_calls },
 };

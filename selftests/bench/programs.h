@@ -61,6 +61,12 @@ struct kb_prog {
 #define KB_NPROGS 5
 extern const struct kb_prog kb_progs[KB_NPROGS];
 
+/*
+ * Program 4: KB_MAP_LOOKUPS lookups of keys (i * 37) % KB_MAP_KEYS in the map
+ * (HASH or ARRAY), summing the u64 values; 1 if a key is missing.
+ */
+int kb_build_lookup(struct bpf_insn *insns, int map_fd);
+
 /* Fill buf (KB_PKT_LEN bytes) with the benchmark packet. */
 void kb_make_packet(uint8_t *buf);
 

@@ -31,6 +31,7 @@
 #   --no-kmods        copy no modules from /lib/modules/$KVER: the guest kernel
 #                     (--kernel) has virtio-pci/9p built in (the debug kernel)
 #   --mem SIZE        guest RAM (QEMU -m; default 1G)
+#   --smp N           guest vCPUs (QEMU -smp; default 2)
 #   --append ARGS     extra kernel command line arguments
 #   CMD               run in the guest with sh -c (cwd /mnt/share if --share)
 #
@@ -59,6 +60,7 @@ loglevel=4
 cmd=""
 use_kmods=1
 mem=1G
+smp=2
 append_extra=""
 
 die() { echo "run-vm: error: $*" >&2; exit 125; }
@@ -80,6 +82,7 @@ while [ $# -gt 0 ]; do
 	--verbose) loglevel=8; shift ;;
 	--no-kmods) use_kmods=0; shift ;;
 	--mem) mem=$2; shift 2 ;;
+	--smp) smp=$2; shift 2 ;;
 	--append) append_extra=" $2"; shift 2 ;;
 	--) shift; cmd="$*"; break ;;
 	-*) die "unknown option $1" ;;
@@ -88,6 +91,7 @@ while [ $# -gt 0 ]; do
 done
 
 [ -n "$cmd" ] || [ $interactive -eq 1 ] || die "no command given (use --interactive for a shell)"
+[[ "$smp" =~ ^[1-9][0-9]*$ ]] || die "--smp wants a vCPU count, got '$smp'"
 
 if [ -z "$kver" ]; then
 	hdr=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -1)
@@ -205,7 +209,7 @@ EOF
 (cd "$root" && find . -print0 | cpio --quiet -o -0 -H newc -R 0:0 | gzip -1) > "$work/initramfs.cpio.gz"
 
 # ---- boot ------------------------------------------------------------------
-qemu=(qemu-system-x86_64 -machine q35 -cpu max -m "$mem" -smp 2 -nographic
+qemu=(qemu-system-x86_64 -machine q35 -cpu max -m "$mem" -smp "$smp" -nographic
 	-no-reboot -net none -vga none -kernel "$kernel" -initrd "$work/initramfs.cpio.gz"
 	-append "console=ttyS0 panic_on_warn=1 oops=panic panic=-1 loglevel=$loglevel rdinit=/init$append_extra"
 	-serial mon:stdio -serial "file:$marker")
@@ -225,7 +229,7 @@ if [ $interactive -eq 1 ]; then
 fi
 
 stage "waiting for $LOCK"
-stage "booting QEMU (TCG, timeout ${vm_timeout}s, log $log)"
+stage "booting QEMU (TCG, $smp vCPUs, timeout ${vm_timeout}s, log $log)"
 set +e
 if [ $quiet -eq 1 ]; then
 	flock -w "$LOCK_WAIT" "$LOCK" timeout -k 10 "$vm_timeout" "${qemu[@]}" < /dev/null 2>&1 \

@@ -436,3 +436,50 @@ void compare_traces(const struct trace *kb, const struct trace *kr)
 	if (!bad && kb->n == kr->n)
 		kt_info("%d steps identical to the kernel", kb->n);
 }
+
+/* The possible CPUs (per-CPU map values come one per possible CPU). */
+int kt_possible_cpus(void)
+{
+	static int n;
+	char buf[64];
+	int lo, hi, fd, len;
+	char *p;
+
+	if (n)
+		return n;
+	fd = open("/sys/devices/system/cpu/possible", O_RDONLY);
+	REQUIRE(fd >= 0, "open cpu/possible");
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	REQUIRE(len > 0, "read cpu/possible");
+	buf[len] = 0;
+	for (p = buf; *p;) {
+		if (sscanf(p, "%d-%d", &lo, &hi) == 2)
+			n += hi - lo + 1;
+		else if (sscanf(p, "%d", &lo) == 1)
+			n++;
+		p = strchr(p, ',');
+		if (!p)
+			break;
+		p++;
+	}
+	REQUIRE(n > 0 && n <= KT_MAX_CPUS, "%d possible CPUs", n);
+	return n;
+}
+
+/* Write val to /sys/module/kbpf/parameters/<name>; 0 or -errno. */
+int kt_set_param(const char *name, const char *val)
+{
+	char path[128];
+	FILE *f;
+	int err;
+
+	snprintf(path, sizeof(path), "/sys/module/kbpf/parameters/%s", name);
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	err = fputs(val, f) < 0 ? -EIO : 0;
+	if (fclose(f))
+		err = -errno;
+	return err;
+}

@@ -137,6 +137,13 @@ void tr(struct trace *t, long res, unsigned long long val, const char *fmt, ...)
 /* kbpf trace vs kernel trace; fd results compare as "success". */
 void compare_traces(const struct trace *kb, const struct trace *kr);
 
+/* Write val to kbpf's module parameter name; 0 or -errno. */
+int kt_set_param(const char *name, const char *val);
+
+/* Possible CPUs, from /sys/devices/system/cpu/possible (1..KT_MAX_CPUS). */
+#define KT_MAX_CPUS	64
+int kt_possible_cpus(void);
+
 /* "key:\tvalue" from /proc/self/fdinfo/<fd>; false if missing. */
 bool fdinfo_get(int fd, const char *key, char *val, size_t len);
 

@@ -2,11 +2,13 @@
 /*
  * kbpf_test: the in-VM test runner.
  *
- *   kbpf_test [-l] [-k] [-t PATTERN[,PATTERN...]] [-o FILE]
+ *   kbpf_test [-l] [-k] [-t PATTERN[,PATTERN...]] [-x PATTERN[,...]] [-o FILE]
  *
- *   -l   list the tests and exit
+ *   -l   list the tests (those -t/-x select) and exit
  *   -t   run only the tests whose name matches one PATTERN (a shell glob, or
  *        a substring of the name)
+ *   -x   leave out the tests whose name matches one PATTERN (same rules);
+ *        `make check` runs smp_* in a boot of their own
  *   -o   also append the PASS/FAIL lines to FILE (the host reads it over 9p)
  *   -k   self-test of the suite: the "kbpf" backend calls bpf(2) as well, so
  *        every oracle comparison must hold and every fixed expectation is
@@ -98,17 +100,23 @@ void kt_fatal(const char *file, int line, const char *fmt, ...)
 	_exit(1);
 }
 
-static bool selected(const char *name, const char *filter)
+/* Does name match one pattern of the list (a glob or a substring)? */
+static bool matches(const char *name, const char *list)
 {
 	char buf[512], *save = NULL, *pat;
 
-	if (!filter || !*filter)
-		return true;
-	snprintf(buf, sizeof(buf), "%s", filter);
+	snprintf(buf, sizeof(buf), "%s", list);
 	for (pat = strtok_r(buf, ", ", &save); pat; pat = strtok_r(NULL, ", ", &save))
 		if (!fnmatch(pat, name, 0) || strstr(name, pat))
 			return true;
 	return false;
+}
+
+static bool selected(const char *name, const char *filter, const char *exclude)
+{
+	if (exclude && *exclude && matches(name, exclude))
+		return false;
+	return !filter || !*filter || matches(name, filter);
 }
 
 /* Run one test in a child; returns true if it passed. */
@@ -165,25 +173,28 @@ static bool run_one(const struct kt_test *t)
 
 int main(int argc, char **argv)
 {
-	const char *filter = NULL, *out = NULL;
+	const char *filter = NULL, *exclude = NULL, *out = NULL;
 	int opt, passed = 0, failed = 0;
 	bool list = false;
 	size_t i;
 
-	while ((opt = getopt(argc, argv, "lkt:o:h")) != -1) {
+	while ((opt = getopt(argc, argv, "lkt:x:o:h")) != -1) {
 		switch (opt) {
 		case 'l': list = true; break;
 		case 'k': kt_kernel_as_kbpf = true; break;
 		case 't': filter = optarg; break;
+		case 'x': exclude = optarg; break;
 		case 'o': out = optarg; break;
 		default:
-			fprintf(stderr, "usage: %s [-l] [-k] [-t PATTERN[,PATTERN...]] [-o FILE]\n", argv[0]);
+			fprintf(stderr, "usage: %s [-l] [-k] [-t PATTERN[,PATTERN...]] "
+				"[-x PATTERN[,PATTERN...]] [-o FILE]\n", argv[0]);
 			return 2;
 		}
 	}
 	if (list) {
 		for (i = 0; i < ARRAY_SIZE(tests); i++)
-			printf("%s\n", tests[i].name);
+			if (selected(tests[i].name, filter, exclude))
+				printf("%s\n", tests[i].name);
 		return 0;
 	}
 	if (out) {
@@ -195,7 +206,7 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IONBF, 0);
 	for (i = 0; i < ARRAY_SIZE(tests); i++) {
-		if (!selected(tests[i].name, filter))
+		if (!selected(tests[i].name, filter, exclude))
 			continue;
 		if (run_one(&tests[i]))
 			passed++;

@@ -15,35 +15,11 @@
 #include <time.h>
 #include "kbpf_test.h"
 
-#define MAX_CPUS	64
+#define MAX_CPUS	KT_MAX_CPUS
 
 static int ncpus(void)
 {
-	static int n;
-	char buf[64];
-	int lo, hi, fd, len;
-	char *p;
-
-	if (n)
-		return n;
-	fd = open("/sys/devices/system/cpu/possible", O_RDONLY);
-	REQUIRE(fd >= 0, "open cpu/possible");
-	len = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	REQUIRE(len > 0, "read cpu/possible");
-	buf[len] = 0;
-	for (p = buf; *p;) {
-		if (sscanf(p, "%d-%d", &lo, &hi) == 2)
-			n += hi - lo + 1;
-		else if (sscanf(p, "%d", &lo) == 1)
-			n++;
-		p = strchr(p, ',');
-		if (!p)
-			break;
-		p++;
-	}
-	REQUIRE(n > 0 && n <= MAX_CPUS, "%d possible CPUs", n);
-	return n;
+	return kt_possible_cpus();
 }
 
 static unsigned long long fnv(const void *p, size_t n)

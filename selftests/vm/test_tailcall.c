@@ -164,22 +164,6 @@ void test_tail_call_uref(void)
 	CHECK(ret[0] == 99, "kbpf: %u, want 99 (array emptied)", ret[0]);
 }
 
-static int set_param(const char *name, const char *val)
-{
-	char path[128];
-	FILE *f;
-	int err;
-
-	snprintf(path, sizeof(path), "/sys/module/kbpf/parameters/%s", name);
-	f = fopen(path, "w");
-	if (!f)
-		return -errno;
-	err = fputs(val, f) < 0 ? -EIO : 0;
-	if (fclose(f))
-		err = -errno;
-	return err;
-}
-
 /* One array, one backend: a JIT-compiled program cannot join interpreted ones. */
 void test_tail_call_backend_mix(void)
 {
@@ -188,12 +172,12 @@ void test_tail_call_backend_mix(void)
 	__u32 key = 0, val;
 	int pa, jitted, interp, r;
 
-	REQUIRE(!set_param("jit_enable", "1"), "cannot set kbpf.jit_enable");
+	REQUIRE(!kt_set_param("jit_enable", "1"), "cannot set kbpf.jit_enable");
 	pa = b_map_create(b, BPF_MAP_TYPE_PROG_ARRAY, 4, 4, 2, 0, "pa");
 	jitted = b_prog_load(b, SF, t, ARRAY_SIZE(t), "GPL", NULL, 0, NULL);
-	REQUIRE(!set_param("jit_enable", "0"), "cannot set kbpf.jit_enable");
+	REQUIRE(!kt_set_param("jit_enable", "0"), "cannot set kbpf.jit_enable");
 	interp = b_prog_load(b, SF, t, ARRAY_SIZE(t), "GPL", NULL, 0, NULL);
-	set_param("jit_enable", "1");
+	kt_set_param("jit_enable", "1");
 	REQUIRE(pa >= 0 && jitted >= 0 && interp >= 0, "setup");
 	val = jitted;
 	r = b_map_update(b, pa, &key, &val, BPF_ANY);
