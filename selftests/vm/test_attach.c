@@ -705,7 +705,7 @@ static void ip_cookie_case(const char *what, bool tp, bool ret, bool multi)
 void test_attach_func_ip_cookie(void)
 {
 	struct bpf_insn p[24];
-	int map, n, r[2], k, anchor[3], na = anchors_open(anchor, false);
+	int map, n, r[2], k, t, anchor[3], na = anchors_open(anchor, false);
 
 	ip_cookie_case("kprobe_multi entry", false, false, true);
 	ip_cookie_case("kprobe_multi return", false, true, true);
@@ -713,25 +713,22 @@ void test_attach_func_ip_cookie(void)
 	ip_cookie_case("event link kretprobe", false, true, false);
 	ip_cookie_case("event link tracepoint", true, false, false);
 
-	/* which program types may call them: the same answer as the kernel */
-	for (k = 0; k < 2; k++) {
-		map = val_map(backends[k]);
-		n = prog_ip_cookie(p, map, true);
-		r[k] = load_ex(backends[k], TRACEPOINT, p, n, 0);	/* get_func_ip */
-		if (r[k] >= 0)
-			close(r[k]);
-		close(map);
+	/*
+	 * Which program types may call them, the same answer as the kernel:
+	 * get_func_ip from a tracepoint, get_attach_cookie from a raw one.
+	 */
+	for (t = 0; t < 2; t++) {
+		for (k = 0; k < 2; k++) {
+			map = val_map(backends[k]);
+			n = prog_ip_cookie(p, map, t == 0);
+			r[k] = load_ex(backends[k], t == 0 ? TRACEPOINT : RAW_TP, p, n, 0);
+			if (r[k] >= 0)
+				close(r[k]);
+			close(map);
+		}
+		SAME_RES(t == 0 ? "get_func_ip from a tracepoint" :
+			 "get_attach_cookie from a raw tracepoint", r[0], r[1]);
 	}
-	SAME_RES("get_func_ip from a tracepoint", r[0], r[1]);
-	for (k = 0; k < 2; k++) {
-		map = val_map(backends[k]);
-		n = prog_ip_cookie(p, map, false);
-		r[k] = load_ex(backends[k], RAW_TP, p, n, 0);	/* get_attach_cookie */
-		if (r[k] >= 0)
-			close(r[k]);
-		close(map);
-	}
-	SAME_RES("get_attach_cookie from a raw tracepoint", r[0], r[1]);
 	anchors_close(anchor, na);
 }
 
