@@ -12,10 +12,9 @@
  *   R6 rbx  R7 r13  R8 r14  R9 r15  R10 rbp
  *   r10 (AX) and r11 (AUX) are scratch.
  *
- * Frame of the main function: endbr64; xor eax, eax (tail-call count);
- * push rbp; mov rbp, rsp; [KBPF_JIT_TAIL_OFFSET] endbr64; sub rsp, stack;
- * push rbx, r13, r14, r15 (those it uses). Functions of bpf-to-bpf calls
- * (called directly only) start at push rbp. A program that makes tail calls keeps the count in a
+ * Frame: endbr64; xor eax, eax (tail-call count; nop2 in callees); push rbp;
+ * mov rbp, rsp; [KBPF_JIT_TAIL_OFFSET] endbr64; sub rsp, stack; push rbx,
+ * r13, r14, r15. A program that makes tail calls keeps the count in a
  * 16-byte slot below its stack, at [rbp - stack - 8].
  * The BPF stack is [rbp - stack, rbp); stack is rounded to 16 so helper
  * calls see an ABI-aligned rsp.
@@ -255,23 +254,15 @@ static void kbpf_jit_prologue(struct kbpf_jit_pass *p, u32 stack)
 {
 	struct kbpf_emit *e = &p->e;
 	static const u8 endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
-	static const u8 xor_eax[] = { 0x31, 0xc0 };
+	static const u8 xor_eax[] = { 0x31, 0xc0 }, nop2[] = { 0x66, 0x90 };
 
-	/*
-	 * The main function is entered indirectly (the runner, tail calls):
-	 * endbr64, a valid indirect-branch target under IBT and a nop
-	 * elsewhere, at the entry and at KBPF_JIT_TAIL_OFFSET, where tail
-	 * calls come in. Functions of bpf-to-bpf calls are only called
-	 * directly, so they start at push rbp.
-	 */
-	if (!p->sub) {
-		kbpf_emit_bytes(e, endbr64, sizeof(endbr64));
-		kbpf_emit_bytes(e, xor_eax, sizeof(xor_eax));
-	}
+	/* A valid indirect-branch target under IBT; a nop elsewhere. */
+	kbpf_emit_bytes(e, endbr64, sizeof(endbr64));
+	kbpf_emit_bytes(e, p->sub ? nop2 : xor_eax, 2);
 	kbpf_x86_push(e, X86_RBP);
 	kbpf_x86_mov_rr(e, true, X86_RBP, X86_RSP);
-	if (!p->sub)
-		kbpf_emit_bytes(e, endbr64, sizeof(endbr64));
+	/* KBPF_JIT_TAIL_OFFSET: where tail calls come in */
+	kbpf_emit_bytes(e, endbr64, sizeof(endbr64));
 	if (p->tail_calls)
 		stack += 16;
 	/* Keep rsp 16-byte aligned at helper calls whatever we push. */
