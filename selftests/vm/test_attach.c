@@ -1135,16 +1135,7 @@ static int prog_raw_sys_enter(struct bpf_insn *p, int map, int nr, int first_zer
 			p[n++] = (struct bpf_insn)ALU64_REG(BPF_OR, BPF_REG_8, BPF_REG_1);
 		}
 	}
-	p[n++] = (struct bpf_insn)ST_MEM(BPF_W, BPF_REG_10, -4, 0);
-	p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_2, BPF_REG_10);
-	p[n++] = (struct bpf_insn)ALU64_IMM(BPF_ADD, BPF_REG_2, -4);
-	{
-		struct bpf_insn ld[] = { LD_MAP_FD(BPF_REG_1, map) };
-
-		p[n++] = ld[0];
-		p[n++] = ld[1];
-	}
-	p[n++] = (struct bpf_insn)CALL(BPF_FUNC_map_lookup_elem);
+	n = emit_lookup_key0(p, n, map);
 	p[n++] = (struct bpf_insn)JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 8);
 	p[n++] = (struct bpf_insn)MOV64_IMM(BPF_REG_1, 1);
 	p[n++] = (struct bpf_insn)ATOMIC_ADD64(BPF_REG_0, BPF_REG_1, 0);
@@ -1273,16 +1264,7 @@ void test_attach_raw_tp_sched(void)
 			p[n++] = (struct bpf_insn)LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_6, 8 * j);
 			p[n++] = (struct bpf_insn)ALU64_REG(BPF_OR, BPF_REG_8, BPF_REG_1);
 		}
-		p[n++] = (struct bpf_insn)ST_MEM(BPF_W, BPF_REG_10, -4, 0);
-		p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_2, BPF_REG_10);
-		p[n++] = (struct bpf_insn)ALU64_IMM(BPF_ADD, BPF_REG_2, -4);
-		{
-			struct bpf_insn ld[] = { LD_MAP_FD(BPF_REG_1, map) };
-
-			p[n++] = ld[0];
-			p[n++] = ld[1];
-		}
-		p[n++] = (struct bpf_insn)CALL(BPF_FUNC_map_lookup_elem);
+		n = emit_lookup_key0(p, n, map);
 		p[n++] = (struct bpf_insn)JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 7);
 		p[n++] = (struct bpf_insn)MOV64_IMM(BPF_REG_1, 1);
 		p[n++] = (struct bpf_insn)ATOMIC_ADD64(BPF_REG_0, BPF_REG_1, 0);
@@ -1338,16 +1320,7 @@ static int prog_tp_nr(struct bpf_insn *p, int map, bool tail)
 	int n = 0;
 
 	p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_6, BPF_REG_1);
-	p[n++] = (struct bpf_insn)ST_MEM(BPF_W, BPF_REG_10, -4, 0);
-	p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_2, BPF_REG_10);
-	p[n++] = (struct bpf_insn)ALU64_IMM(BPF_ADD, BPF_REG_2, -4);
-	{
-		struct bpf_insn ld[] = { LD_MAP_FD(BPF_REG_1, map) };
-
-		p[n++] = ld[0];
-		p[n++] = ld[1];
-	}
-	p[n++] = (struct bpf_insn)CALL(BPF_FUNC_map_lookup_elem);
+	n = emit_lookup_key0(p, n, map);
 	p[n++] = (struct bpf_insn)JMP_IMM(BPF_JEQ, BPF_REG_0, 0, tail ? 6 : 4);
 	p[n++] = (struct bpf_insn)MOV64_IMM(BPF_REG_1, 1);
 	p[n++] = (struct bpf_insn)ATOMIC_ADD64(BPF_REG_0, BPF_REG_1, 0);
@@ -1505,16 +1478,7 @@ void test_attach_tracepoint_sched_fork(void)
 	p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_6, BPF_REG_1);
 	p[n++] = (struct bpf_insn)LDX_MEM(BPF_W, BPF_REG_7, BPF_REG_6, 24);	/* parent_pid */
 	p[n++] = (struct bpf_insn)JMP_IMM(BPF_JNE, BPF_REG_7, getpid(), 11);
-	p[n++] = (struct bpf_insn)ST_MEM(BPF_W, BPF_REG_10, -4, 0);
-	p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_2, BPF_REG_10);
-	p[n++] = (struct bpf_insn)ALU64_IMM(BPF_ADD, BPF_REG_2, -4);
-	{
-		struct bpf_insn ld[] = { LD_MAP_FD(BPF_REG_1, map) };
-
-		p[n++] = ld[0];
-		p[n++] = ld[1];
-	}
-	p[n++] = (struct bpf_insn)CALL(BPF_FUNC_map_lookup_elem);
+	n = emit_lookup_key0(p, n, map);
 	p[n++] = (struct bpf_insn)JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 4);
 	p[n++] = (struct bpf_insn)MOV64_IMM(BPF_REG_1, 1);
 	p[n++] = (struct bpf_insn)ATOMIC_ADD64(BPF_REG_0, BPF_REG_1, 0);
