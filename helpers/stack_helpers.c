@@ -95,6 +95,14 @@ static struct pt_regs *kbpf_stack_regs(void)
 	return rc ? rc->regs : NULL;
 }
 
+/* The run's user or kernel frames (frame: the calling helper's frame). */
+static u32 kbpf_stack_collect(u64 *ips, u32 max, bool user, unsigned long *frame)
+{
+	struct pt_regs *regs = kbpf_stack_regs();
+
+	return user ? kbpf_stack_user(regs, ips, max) : kbpf_stack_kernel(regs, frame, ips, max);
+}
+
 /* Call with preemption off; the buffer is valid until it is turned back on. */
 static u64 *kbpf_stack_buf(void)
 {
@@ -118,8 +126,7 @@ noinline u64 kbpf_helper_get_stackid(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 	max = min_t(u32, kbpf_stackmap_max_frames(map) + skip, KBPF_STACK_MAX_FRAMES);
 	preempt_disable();
 	ips = kbpf_stack_buf();
-	nr = user ? kbpf_stack_user(kbpf_stack_regs(), ips, max) :
-		    kbpf_stack_kernel(kbpf_stack_regs(), frame, ips, max);
+	nr = kbpf_stack_collect(ips, max, user, frame);
 	if (nr <= skip)
 		ret = -EFAULT;		/* nothing left after the skip */
 	else
@@ -133,7 +140,7 @@ noinline u64 kbpf_helper_get_stack(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 {
 	unsigned long *frame = __builtin_frame_address(0);
 	void *buf = (void *)(unsigned long)r2;
-	u32 size = r3, skip = r4 & BPF_F_SKIP_FIELD_MASK, elem, num, max, nr, i;
+	u32 size = r3, skip = r4 & BPF_F_SKIP_FIELD_MASK, elem, num, max, nr;
 	bool user = r4 & BPF_F_USER_STACK, build_id = r4 & BPF_F_USER_BUILD_ID;
 	long err = -EINVAL;
 	u64 *ips;
@@ -149,26 +156,17 @@ noinline u64 kbpf_helper_get_stack(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 	max = min_t(u32, num + skip, KBPF_STACK_MAX_FRAMES);
 	preempt_disable();
 	ips = kbpf_stack_buf();
-	nr = user ? kbpf_stack_user(kbpf_stack_regs(), ips, max) :
-		    kbpf_stack_kernel(kbpf_stack_regs(), frame, ips, max);
+	nr = kbpf_stack_collect(ips, max, user, frame);
 	if (nr < skip) {
 		preempt_enable();
 		err = -EFAULT;
 		goto clear;
 	}
 	nr = min(nr - skip, num);
-	if (build_id) {
-		/* the IP fallback of every frame (see maps/stackmap.c) */
-		struct bpf_stack_build_id *out = buf;
-
-		for (i = 0; i < nr; i++) {
-			memset(&out[i], 0, sizeof(out[i]));
-			out[i].status = BPF_STACK_BUILD_ID_IP;
-			out[i].ip = ips[skip + i];
-		}
-	} else {
+	if (build_id)
+		kbpf_stackmap_ip_frames(buf, ips + skip, nr);
+	else
 		memcpy(buf, ips + skip, nr * sizeof(u64));
-	}
 	preempt_enable();
 	memset(buf + nr * elem, 0, size - nr * elem);
 	return nr * elem;

@@ -270,6 +270,7 @@ static inline int kbpf_map_lock_irqsave(raw_spinlock_t *lock, unsigned long *fla
 #define KBPF_STACK_MAX_FRAMES	127
 u32 kbpf_stackmap_max_frames(const struct kbpf_map *map);
 long kbpf_stackmap_get_id(struct kbpf_map *map, const u64 *ips, u32 nr, u64 flags);
+void kbpf_stackmap_ip_frames(struct bpf_stack_build_id *out, const u64 *ips, u32 nr);
 
 /* maps/area.c: large zeroed map memory, accounted, may fail quietly. */
 void *kbpf_map_area_alloc(u64 size, int numa_node);

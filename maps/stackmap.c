@@ -151,8 +151,8 @@ static void kbpf_stackmap_push_free(struct kbpf_stackmap *smap, struct kbpf_stac
 	raw_spin_unlock_irqrestore(&smap->lock, flags);
 }
 
-/* The IP fallback of a build-id frame (see the header). */
-static void kbpf_stackmap_ip_frames(struct bpf_stack_build_id *out, const u64 *ips, u32 nr)
+/* The IP fallback of build-id frames (see the header); get_stack uses it too. */
+void kbpf_stackmap_ip_frames(struct bpf_stack_build_id *out, const u64 *ips, u32 nr)
 {
 	u32 i;
 
