@@ -14,13 +14,13 @@ int kbpf_sys_bpf(u32 cmd, union bpf_attr __user *uattr, u32 size)
 	int err;
 
 	/*
-	 * kbpf has no unprivileged BPF: like Linux with
-	 * kernel.unprivileged_bpf_disabled set, creating maps and loading
-	 * programs needs CAP_BPF (or CAP_SYS_ADMIN). The other commands work
-	 * on objects the caller already has an fd for, or check their own
-	 * capability.
+	 * As Linux 6.1's __sys_bpf(): unless unprivileged_bpf_disabled is 0
+	 * (priv.c), creating maps and loading programs needs CAP_BPF (or
+	 * CAP_SYS_ADMIN). The other commands work on objects the caller
+	 * already has an fd for, or check their own capability; map types
+	 * and program types check theirs again at creation.
 	 */
-	if (!bpf_capable() && (cmd == BPF_MAP_CREATE || cmd == BPF_PROG_LOAD))
+	if (!kbpf_may_create_objects() && (cmd == BPF_MAP_CREATE || cmd == BPF_PROG_LOAD))
 		return -EPERM;
 
 	err = kbpf_check_uarg_tail_zero(uattr, sizeof(attr), size);

@@ -411,6 +411,8 @@ int kbpf_get_file_flag(u32 flags);
 /* ---- Commands (one per bpf(2) cmd) ------------------------------------- */
 
 int kbpf_sys_bpf(u32 cmd, union bpf_attr __user *uattr, u32 size);
+/* priv.c: the unprivileged_bpf_disabled gate for MAP_CREATE and PROG_LOAD. */
+bool kbpf_may_create_objects(void);
 
 int kbpf_cmd_map_create(union bpf_attr *attr);
 int kbpf_cmd_map_lookup_elem(union bpf_attr *attr);

@@ -180,11 +180,17 @@ static int kbpf_prog_verify(struct kbpf_prog *prog, const union bpf_attr *attr,
 
 /*
  * The capability a program type needs at load, as Linux 6.1 (netfilter as
- * upstream): tracing types CAP_PERFMON (or CAP_SYS_ADMIN), network types
- * CAP_NET_ADMIN (or CAP_SYS_ADMIN).
+ * upstream): CAP_BPF for all but socket filters, then tracing types
+ * CAP_PERFMON (or CAP_SYS_ADMIN), network types CAP_NET_ADMIN (or
+ * CAP_SYS_ADMIN).
  */
 static int kbpf_prog_load_check_type(const union bpf_attr *attr)
 {
+	/* Without CAP_BPF, only socket filters (and cgroup skb, unsupported). */
+	if (attr->prog_type != BPF_PROG_TYPE_SOCKET_FILTER &&
+	    attr->prog_type != BPF_PROG_TYPE_CGROUP_SKB && !bpf_capable())
+		return -EPERM;
+
 	switch (attr->prog_type) {
 	case BPF_PROG_TYPE_KPROBE:
 	case BPF_PROG_TYPE_TRACEPOINT:

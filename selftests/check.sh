@@ -69,7 +69,7 @@ corpus_wanted() {
 	[ -z "$T" ] && return 0
 	IFS=, read -ra items <<< "$T"
 	for item in "${items[@]}"; do
-		[[ "corpus/no_unsafe_accepts corpus/parity" == *$item* ]] && return 0
+		[[ "corpus/no_unsafe_accepts corpus/parity corpus/unpriv_no_unsafe_accepts corpus/unpriv_parity" == *$item* ]] && return 0
 	done
 	return 1
 }

@@ -4,7 +4,9 @@
 #   make -f selftests/corpus/corpus.mk corpus   fetch, build, run: summary +
 #                                               build/corpus/results.txt
 #   make -f selftests/corpus/corpus.mk runner   fetch and build only
-# The runner prints PASS:/FAIL: corpus/no_unsafe_accepts and corpus/parity.
+# The runner prints PASS:/FAIL: corpus/no_unsafe_accepts and corpus/parity, and
+# for its unprivileged pass (-u) corpus/unpriv_no_unsafe_accepts and
+# corpus/unpriv_parity (results-unpriv.txt).
 # CORPUS_SAN=0 builds without ASan/UBSan (faster; the default keeps them, so
 # the corpus also hunts memory errors in the verifier).
 CORPUS_OUT	?= build/corpus
@@ -26,6 +28,9 @@ corpus: runner
 	@ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		$(RUNNER) -o $(CORPUS_OUT)/results.txt \
 		-a selftests/corpus/accepted_differences.txt $(CORPUS_ARGS)
+	@ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		$(RUNNER) -u -o $(CORPUS_OUT)/results-unpriv.txt \
+		-a selftests/corpus/accepted_differences_unpriv.txt $(CORPUS_ARGS)
 
 runner: $(RUNNER)
 

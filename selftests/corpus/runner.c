@@ -15,9 +15,17 @@
  * BPF_PROG_TEST_RUN, in the interpreter and the JIT, and the return value is
  * compared with the case's retval (informational).
  *
- *   corpus_runner [-o results.txt] [-a accepted_differences.txt] [-t substr] [-v] [-l]
+ *   corpus_runner [-u] [-o results.txt] [-a accepted_differences.txt] [-t substr]
+ *                 [-v] [-l]
  *   (-t: only cases whose descr or file name contains substr; -v: one line per
  *   case; -l: also print each verified case's full level-2 log)
+ *
+ * -u is test_verifier's unprivileged pass: the loader has neither CAP_BPF
+ * nor CAP_PERFMON, only the cases test_verifier runs unprivileged are posed
+ * (socket filters and cgroup skb, not F_NEEDS_EFFICIENT_UNALIGNED_ACCESS),
+ * the expected verdict is .result_unpriv when the case gives one, and
+ * accepted programs are not test-run (the privileged pass does that). Its
+ * lines are corpus/unpriv_no_unsafe_accepts and corpus/unpriv_parity.
  *
  * Prints a summary, then "PASS:/FAIL: corpus/no_unsafe_accepts" and
  * "PASS:/FAIL: corpus/parity"; exits 1 if either failed.
@@ -136,13 +144,14 @@ struct dummy {
 static struct dummy dummies[2][3];
 
 static int dump_log;	/* -l: print each run case's full (level 2) log */
+static bool unpriv;	/* -u: the unprivileged pass */
 
 static int verify(struct bpf_insn *insns, u32 cnt, u32 prog_type, char *log, u32 log_size,
 		  struct kbpf_subprog *subs, u32 *sub_cnt)
 {
 	struct kbpf_verify_attr attr = {
 		.insns = insns, .insn_cnt = cnt, .prog_type = prog_type,
-		.bpf_capable = true, .perfmon_capable = true, .gpl_compatible = true,
+		.bpf_capable = !unpriv, .perfmon_capable = !unpriv, .gpl_compatible = true,
 		.log_level = log ? (dump_log ? KBPF_LOG_LEVEL2 : KBPF_LOG_LEVEL1) : 0, .log_buf = log,
 		.log_size = log ? log_size : 0,
 		.map_from_fd = corpus_map_from_fd, .map_value_addr = kt_map_value_addr,
@@ -398,9 +407,24 @@ static void run_case(struct bpf_test *t, struct result *r, struct bpf_insn *prog
 	kt_jit_unload(&j);
 }
 
+/* The verdict test_verifier expects in this pass (UNDEF: none). */
+static enum corpus_result expected_result(const struct bpf_test *t)
+{
+	return unpriv && t->result_unpriv != UNDEF ? t->result_unpriv : t->result;
+}
+
+/* test_verifier's test_as_unpriv() on x86-64 (efficient unaligned access). */
+static bool runs_unpriv(const struct bpf_test *t)
+{
+	return !(t->flags & F_NEEDS_EFFICIENT_UNALIGNED_ACCESS) &&
+	       (!t->prog_type || t->prog_type == BPF_PROG_TYPE_SOCKET_FILTER ||
+		t->prog_type == BPF_PROG_TYPE_CGROUP_SKB);
+}
+
 static void eval_case(struct bpf_test *t, struct result *r)
 {
-	bool kernel_accepts = t->result == ACCEPT || t->result == VERBOSE_ACCEPT;
+	enum corpus_result want = expected_result(t);
+	bool kernel_accepts = want == ACCEPT || want == VERBOSE_ACCEPT;
 	u32 prog_type = t->prog_type ? t->prog_type : BPF_PROG_TYPE_SOCKET_FILTER;
 	struct kbpf_subprog subs[KBPF_MAX_SUBPROGS];
 	struct bpf_insn *src = t->insns;
@@ -421,6 +445,10 @@ static void eval_case(struct bpf_test *t, struct result *r)
 	} else {
 		len = prog_length(t->insns);
 	}
+	if (unpriv && !runs_unpriv(t)) {
+		r->notrun = "not an unprivileged case (test_verifier runs it privileged only)";
+		goto notrun;
+	}
 	if (prog_type != BPF_PROG_TYPE_SOCKET_FILTER && prog_type != BPF_PROG_TYPE_KPROBE &&
 	    prog_type != BPF_PROG_TYPE_TRACEPOINT && prog_type != BPF_PROG_TYPE_RAW_TRACEPOINT &&
 	    prog_type != BPF_PROG_TYPE_XDP && prog_type != BPF_PROG_TYPE_SCHED_CLS &&
@@ -437,8 +465,8 @@ static void eval_case(struct bpf_test *t, struct result *r)
 		r->notrun = "needs BTF (func_info, kfunc or raw BTF: not in kbpf_verify_attr)";
 		goto notrun;
 	}
-	if (t->result == UNDEF) {
-		r->notrun = "no expected privileged result";
+	if (want == UNDEF) {
+		r->notrun = unpriv ? "no expected unprivileged result" : "no expected privileged result";
 		goto notrun;
 	}
 
@@ -464,7 +492,7 @@ static void eval_case(struct bpf_test *t, struct result *r)
 		last_line(logbuf, r->reason, sizeof(r->reason));
 	if (!err && kernel_accepts) {
 		r->cls = C_AGREE_ACCEPT;
-		if (prog_type == BPF_PROG_TYPE_SOCKET_FILTER)	/* the runner's ctx */
+		if (prog_type == BPF_PROG_TYPE_SOCKET_FILTER && !unpriv)	/* the runner's ctx */
 			run_case(t, r, work, len, subs, sub_cnt);
 	} else if (err && !kernel_accepts) {
 		r->cls = C_AGREE_REJECT;
@@ -601,23 +629,26 @@ int main(int argc, char **argv)
 	int nres = 0, cnt[C_NR] = { 0 }, kacc = 0, krej = 0, unlisted = 0, run_bad = 0, runs = 0;
 	struct tally *gaps = NULL, *notrun = NULL;
 	int ngaps = 0, nnotrun = 0, i;
+	const char *pfx;
 	struct timespec t0, t1;
 	FILE *out;
 	bool parity_ok;
 
-	while ((opt = getopt(argc, argv, "o:a:t:vl")) != -1) {
+	while ((opt = getopt(argc, argv, "o:a:t:vlu")) != -1) {
 		switch (opt) {
+		case 'u': unpriv = true; break;
 		case 'o': out_path = optarg; break;
 		case 'a': allow_path = optarg; break;
 		case 't': filter = optarg; break;
 		case 'v': verbose++; break;
 		case 'l': dump_log = 1; break;
 		default:
-			fprintf(stderr, "usage: %s [-o results] [-a allowlist] [-t substr] [-v] [-l]\n",
+			fprintf(stderr, "usage: %s [-u] [-o results] [-a allowlist] [-t substr] [-v] [-l]\n",
 				argv[0]);
 			return 2;
 		}
 	}
+	pfx = unpriv ? "unpriv_" : "";
 	bad_allow = load_allowlist(allow_path);
 	work = calloc(MAX_TEST_INSNS, sizeof(*work));
 	fillbuf = calloc(MAX_TEST_INSNS, sizeof(*fillbuf));
@@ -644,7 +675,7 @@ int main(int argc, char **argv)
 		eval_case(t, r);
 		cnt[r->cls]++;
 		if (r->cls != C_NOTRUN) {
-			if (t->result == REJECT)
+			if (expected_result(t) == REJECT)
 				krej++;
 			else
 				kacc++;
@@ -696,8 +727,8 @@ int main(int argc, char **argv)
 		int run = nres - cnt[C_NOTRUN];
 		int agree = cnt[C_AGREE_ACCEPT] + cnt[C_AGREE_REJECT];
 
-		printf("corpus: %d cases, kernel-agreement %.1f%% (accept %d/%d, reject %d/%d), "
-		       "unsafe-accepts %d\n", nres, pct(agree, run), cnt[C_AGREE_ACCEPT], kacc,
+		printf("corpus%s: %d cases, kernel-agreement %.1f%% (accept %d/%d, reject %d/%d), "
+		       "unsafe-accepts %d\n", unpriv ? " (unprivileged)" : "", nres, pct(agree, run), cnt[C_AGREE_ACCEPT], kacc,
 		       cnt[C_AGREE_REJECT], krej, cnt[C_UNSAFE]);
 		printf("  %d case files, %d cases run, %d not run; %.1f s\n", nfiles, run,
 		       cnt[C_NOTRUN], (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
@@ -726,21 +757,21 @@ int main(int argc, char **argv)
 		printf("  per-case list: %s\n", out_path);
 
 		if (unlisted || bad_allow)
-			printf("FAIL: corpus/no_unsafe_accepts (%d unsafe accepts not justified in %s%s)\n",
-			       unlisted, allow_path, bad_allow ? "; malformed entries" : "");
+			printf("FAIL: corpus/%sno_unsafe_accepts (%d unsafe accepts not justified in %s%s)\n",
+			       pfx, unlisted, allow_path, bad_allow ? "; malformed entries" : "");
 		else
-			printf("PASS: corpus/no_unsafe_accepts\n");
+			printf("PASS: corpus/%sno_unsafe_accepts\n", pfx);
 		parity_ok = nres > 0 && run + cnt[C_NOTRUN] == nres &&
 			    cnt[C_AGREE_ACCEPT] + cnt[C_AGREE_REJECT] + cnt[C_GAP] + cnt[C_UNSAFE] == run &&
 			    kacc + krej == run && (filter || nfiles > 0);
 		if (parity_ok)
-			printf("PASS: corpus/parity (%d cases: agreement %.1f%%, accept %d/%d, "
-			       "reject %d/%d, gaps %d, unsafe %d, not run %d)\n", nres,
+			printf("PASS: corpus/%sparity (%d cases: agreement %.1f%%, accept %d/%d, "
+			       "reject %d/%d, gaps %d, unsafe %d, not run %d)\n", pfx, nres,
 			       pct(agree, run), cnt[C_AGREE_ACCEPT], kacc, cnt[C_AGREE_REJECT],
 			       krej, cnt[C_GAP], cnt[C_UNSAFE], cnt[C_NOTRUN]);
 		else
-			printf("FAIL: corpus/parity (counts do not add up or no case ran: %d cases)\n",
-			       nres);
+			printf("FAIL: corpus/%sparity (counts do not add up or no case ran: %d cases)\n",
+			       pfx, nres);
 	}
 	return (unlisted || bad_allow || !parity_ok) ? 1 : 0;
 }
