@@ -34,7 +34,7 @@ static const struct kbpf_helper_proto kbpf_protos[KBPF_FUNC_MAX] = {
 	[BPF_FUNC_ktime_get_coarse_ns] = { .name = "ktime_get_coarse_ns", .ret = KBPF_RET_INTEGER,
 					   .types = ~(KBPF_TYPES_TRACING |
 						      KBPF_TYPE_BIT(BPF_PROG_TYPE_PERF_EVENT)) },
-	[BPF_FUNC_jiffies64] = { .name = "jiffies64", .ret = KBPF_RET_INTEGER },
+	[BPF_FUNC_jiffies64] = { .name = "jiffies64", .ret = KBPF_RET_INTEGER, .capbpf = true },
 	[BPF_FUNC_get_prandom_u32] = { .name = "get_prandom_u32", .ret = KBPF_RET_INTEGER },
 	[BPF_FUNC_get_smp_processor_id] = { .name = "get_smp_processor_id",
 					    .ret = KBPF_RET_INTEGER },

@@ -132,6 +132,7 @@ struct kbpf_helper_proto {
 	u8 arg[5];			/* enum kbpf_arg_type */
 	bool gpl_only;
 	bool perfmon;			/* needs CAP_PERFMON (Linux: bpf_base_func_proto) */
+	bool capbpf;			/* needs CAP_BPF (the same function's middle tier) */
 	bool pkt_access;		/* may take packet pointers as memory arguments */
 	/*
 	 * Reference tracking: acquire, the returned pointer (when not NULL)
@@ -170,8 +171,16 @@ struct kbpf_verify_attr {
 	struct bpf_insn *insns;		/* rewritten in place on success */
 	u32 insn_cnt;
 	u32 prog_type;
+	/*
+	 * The loader's capabilities, as Linux's env->bpf_capable and
+	 * allow_ptr_leaks: without CAP_BPF no loops, no bpf-to-bpf calls,
+	 * fewer helpers, bounded pointer arithmetic, and the dead arm of
+	 * every settled branch is verified too (Linux's Spectre v1 rules,
+	 * which it applies without CAP_PERFMON); without CAP_PERFMON no
+	 * pointer leaks and no uninitialised stack reads.
+	 */
 	bool bpf_capable;		/* CAP_BPF or CAP_SYS_ADMIN */
-	bool perfmon_capable;		/* may read uninitialised stack */
+	bool perfmon_capable;		/* CAP_PERFMON or CAP_SYS_ADMIN */
 	bool gpl_compatible;		/* license allows gpl_only helpers */
 	u32 budget;			/* instructions to process; 0: KBPF_VERIFY_BUDGET */
 	u32 log_level;			/* 0: no log */

@@ -4,6 +4,8 @@
  * on an instruction boundary, the program cannot fall off its end, and
  * every instruction is reachable when both arms of every branch are taken.
  * Loops are allowed: the abstract interpretation bounds them by its budget.
+ * Loaders without CAP_BPF get no loops at all, as in Linux 6.1: a
+ * depth-first walk refuses any back-edge.
  */
 #include "verifier.h"
 
@@ -38,6 +40,57 @@ static int kbpf_successors(const struct kbpf_venv *env, u32 i, s64 succ[2])
 		succ[1] = (s64)i + 1 + insn->off;
 		return 2;
 	}
+}
+
+enum { KBPF_DFS_NEW, KBPF_DFS_ACTIVE, KBPF_DFS_DONE };
+
+/*
+ * Depth-first walk from insn 0 (bpf-to-bpf calls followed into the callee):
+ * an edge to an instruction still on the walk's stack closes a loop.
+ * Runs after the range checks below, so every successor is in range.
+ */
+static int kbpf_check_no_back_edges(struct kbpf_venv *env)
+{
+	u32 *stack, sp = 0;
+	u8 *color, *edge;
+	int err = 0;
+
+	stack = kbpf_zalloc(sizeof(*stack) * env->insn_cnt);
+	color = kbpf_zalloc(env->insn_cnt);
+	edge = kbpf_zalloc(env->insn_cnt);
+	if (!stack || !color || !edge) {
+		err = -ENOMEM;
+		goto out;
+	}
+	stack[sp++] = 0;
+	color[0] = KBPF_DFS_ACTIVE;
+	while (sp) {
+		u32 t = stack[sp - 1];
+		s64 succ[2];
+		int n = kbpf_successors(env, t, succ);
+		u32 w;
+
+		if (edge[t] >= n) {
+			color[t] = KBPF_DFS_DONE;
+			sp--;
+			continue;
+		}
+		w = (u32)succ[edge[t]++];
+		if (color[w] == KBPF_DFS_ACTIVE) {
+			kbpf_vlog(env, "back-edge from insn %u to %u\n", t, w);
+			err = -EINVAL;
+			goto out;
+		}
+		if (color[w] == KBPF_DFS_NEW) {
+			color[w] = KBPF_DFS_ACTIVE;
+			stack[sp++] = w;
+		}
+	}
+out:
+	kbpf_free(edge);
+	kbpf_free(color);
+	kbpf_free(stack);
+	return err;
 }
 
 int kbpf_check_cfg(struct kbpf_venv *env)
@@ -95,6 +148,8 @@ int kbpf_check_cfg(struct kbpf_venv *env)
 			goto out;
 		}
 	}
+	if (!env->attr->bpf_capable)
+		err = kbpf_check_no_back_edges(env);
 out:
 	kbpf_free(stack);
 	return err;

@@ -104,6 +104,67 @@ static int kbpf_ptr_arith(struct kbpf_venv *env, u8 op, struct kbpf_reg *dst,
 	return 0;
 }
 
+/*
+ * Pointer arithmetic for unprivileged loaders (no CAP_BPF), as Linux 6.1's
+ * sanitize_ptr_alu() and sanitize_check_bounds() refuse it: a register
+ * offset only on stack and map value pointers and never with mixed-sign
+ * bounds, and the result must stay inside its object. Linux needs this to
+ * mask the offset; kbpf does not mask (its JIT fences instead) but refuses
+ * the same programs. Linux applies these Spectre v1 rules to every loader
+ * without CAP_PERFMON; kbpf only to those without CAP_BPF too, and relies
+ * on the fences alone for CAP_BPF loaders (README: "Speculative
+ * execution").
+ */
+static int kbpf_unpriv_ptr_alu_pre(struct kbpf_venv *env, const struct bpf_insn *insn,
+				   const struct kbpf_reg *ptr, const struct kbpf_reg *scalar,
+				   u32 regno)
+{
+	if (env->attr->bpf_capable || BPF_SRC(insn->code) == BPF_K)
+		return 0;
+	if (ptr->type != KBPF_PTR_TO_STACK && ptr->type != KBPF_PTR_TO_MAP_VALUE) {
+		kbpf_vlog(env, "R%u has pointer with unsupported alu operation, pointer arithmetic with it prohibited for !root\n",
+			  regno);
+		return -EACCES;
+	}
+	if (!kbpf_reg_is_const(scalar) && (scalar->smin < 0) != (scalar->smax < 0)) {
+		kbpf_vlog(env, "R%u has unknown scalar with mixed signed bounds, pointer arithmetic with it prohibited for !root\n",
+			  regno);
+		return -EACCES;
+	}
+	return 0;
+}
+
+static int kbpf_unpriv_ptr_alu_post(struct kbpf_venv *env, const struct kbpf_reg *dst, u32 regno)
+{
+	s64 off;
+
+	if (env->attr->bpf_capable)
+		return 0;
+	switch (dst->type) {
+	case KBPF_PTR_TO_STACK:
+		if (!kbpf_tnum_is_const(dst->var_off)) {
+			kbpf_vlog(env, "R%u variable stack access prohibited for !root\n", regno);
+			return -EACCES;
+		}
+		off = (s64)dst->off + (s64)dst->var_off.value;
+		if (off >= 0 || off < -KBPF_STACK_SIZE) {
+			kbpf_vlog(env, "R%u stack pointer arithmetic goes out of range, prohibited for !root, off=%lld\n",
+				  regno, (long long)off);
+			return -EACCES;
+		}
+		return 0;
+	case KBPF_PTR_TO_MAP_VALUE:
+		if (kbpf_check_map_value_range(env, regno, dst, 0, 1)) {
+			kbpf_vlog(env, "R%u pointer arithmetic of map value goes out of range, prohibited for !root\n",
+				  regno);
+			return -EACCES;
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
 static int kbpf_check_alu(struct kbpf_venv *env, const struct bpf_insn *insn)
 {
 	struct kbpf_reg *regs = kbpf_cur_regs(env);
@@ -133,6 +194,10 @@ static int kbpf_check_alu(struct kbpf_venv *env, const struct bpf_insn *insn)
 				src->id = ++env->id_gen;
 			*dst = *src;
 			return 0;
+		}
+		if (kbpf_is_ptr(src) && !env->attr->perfmon_capable) {
+			kbpf_vlog(env, "R%u partial copy of pointer\n", insn->src_reg);
+			return -EACCES;
 		}
 		if (kbpf_is_ptr(src))
 			kbpf_mark_unknown(dst);	/* a partial copy of a pointer */
@@ -183,12 +248,20 @@ static int kbpf_check_alu(struct kbpf_venv *env, const struct bpf_insn *insn)
 				  insn->dst_reg);
 			return -EACCES;
 		}
-		if (kbpf_is_ptr(dst))
-			return kbpf_ptr_arith(env, op, dst, src, insn->dst_reg);
-		/* scalar + ptr: the result is the pointer moved by the scalar. */
-		srcv = *dst;
-		*dst = *src;
-		return kbpf_ptr_arith(env, BPF_ADD, dst, &srcv, insn->dst_reg);
+		if (kbpf_is_ptr(dst)) {
+			err = kbpf_unpriv_ptr_alu_pre(env, insn, dst, src, insn->dst_reg);
+			if (!err)
+				err = kbpf_ptr_arith(env, op, dst, src, insn->dst_reg);
+		} else {
+			/* scalar + ptr: the result is the pointer moved by the scalar. */
+			err = kbpf_unpriv_ptr_alu_pre(env, insn, src, dst, insn->dst_reg);
+			if (err)
+				return err;
+			srcv = *dst;
+			*dst = *src;
+			err = kbpf_ptr_arith(env, BPF_ADD, dst, &srcv, insn->dst_reg);
+		}
+		return err ? err : kbpf_unpriv_ptr_alu_post(env, dst, insn->dst_reg);
 	}
 	kbpf_scalar_alu(dst, src, op, is64);
 	dst->id = 0;	/* a new value: no longer a copy of anything */
@@ -294,6 +367,11 @@ static int kbpf_check_atomic(struct kbpf_venv *env, const struct bpf_insn *insn)
 	}
 	/* A read of the old value, then a write of some scalar. */
 	err = kbpf_check_mem(env, insn->dst_reg, insn->off, size, false, NULL, &old);
+	if (!err && kbpf_is_ptr(&old) && !env->attr->perfmon_capable) {
+		/* the operation would treat a spilled pointer as a number */
+		kbpf_vlog(env, "leaking pointer from stack off %d\n", dst->off + insn->off);
+		err = -EACCES;
+	}
 	if (!err)
 		err = kbpf_check_mem(env, insn->dst_reg, insn->off, size, true, NULL, NULL);
 	if (err)
@@ -319,6 +397,30 @@ static int kbpf_check_atomic(struct kbpf_venv *env, const struct bpf_insn *insn)
  * A pointer argument covering size bytes that the helper reads (write
  * false) or writes (write true). Written stack bytes become initialised.
  */
+/*
+ * A helper reading stack bytes reads a spilled pointer as a number: only
+ * with CAP_PERFMON (Linux: check_stack_range_initialized()).
+ */
+static int kbpf_check_no_spilled_ptr(struct kbpf_venv *env, u32 regno,
+				     const struct kbpf_reg *reg, u32 size)
+{
+	const struct kbpf_frame *f = env->cur->frame[reg->frameno];
+	u32 i;
+
+	if (env->attr->perfmon_capable)
+		return 0;
+	for (i = 0; i < size; i++) {
+		u32 b = KBPF_STACK_SIZE + reg->off + i;
+
+		if (f->stack_type[b] == KBPF_STACK_SPILL && kbpf_is_ptr(&f->spill[b / 8])) {
+			kbpf_vlog(env, "invalid indirect read from stack R%u off %d+%u size %u\n",
+				  regno, reg->off, i, size);
+			return -EACCES;
+		}
+	}
+	return 0;
+}
+
 static int kbpf_check_helper_mem(struct kbpf_venv *env, u32 regno, u32 size, bool write)
 {
 	const struct kbpf_reg *reg = &kbpf_cur_regs(env)[regno];
@@ -329,9 +431,12 @@ static int kbpf_check_helper_mem(struct kbpf_venv *env, u32 regno, u32 size, boo
 	switch (reg->type) {
 	case KBPF_PTR_TO_STACK:
 		off = reg->off;
-		if (!write)
-			return kbpf_check_stack_read_range(env, reg->frameno, off, size,
-							   "indirect access to");
+		if (!write) {
+			int err = kbpf_check_stack_read_range(env, reg->frameno, off, size,
+							      "indirect access to");
+
+			return err ? err : kbpf_check_no_spilled_ptr(env, regno, reg, size);
+		}
 		if (off < -KBPF_STACK_SIZE || off + (s64)size > 0) {
 			kbpf_vlog(env, "invalid indirect access to stack R%u off=%d size=%u\n",
 				  regno, off, size);
@@ -496,7 +601,8 @@ static int kbpf_check_call(struct kbpf_venv *env, u32 idx, const struct bpf_insn
 	int err;
 
 	fn = kbpf_helper_proto(insn->imm, env->attr->prog_type);
-	if (fn && fn->perfmon && !env->attr->perfmon_capable)
+	if (fn && ((fn->perfmon && !env->attr->perfmon_capable) ||
+		   (fn->capbpf && !env->attr->bpf_capable)))
 		fn = NULL;	/* as Linux: such helpers do not exist for them */
 	env->call_pkt_access = fn && fn->pkt_access;
 	if (!fn) {
@@ -524,6 +630,10 @@ static int kbpf_check_call(struct kbpf_venv *env, u32 idx, const struct bpf_insn
 			return err;
 		switch (fn->arg[i]) {
 		case KBPF_ARG_ANYTHING:
+			if (kbpf_is_ptr(reg) && !env->attr->perfmon_capable) {
+				kbpf_vlog(env, "R%u leaks addr into helper function\n", regno);
+				return -EACCES;
+			}
 			break;
 		case KBPF_ARG_PTR_TO_CTX:
 			if (reg->type != KBPF_PTR_TO_CTX || reg->off) {
@@ -768,8 +878,8 @@ static void kbpf_mark_null(struct kbpf_state *st, u32 id, u32 ref_obj_id, bool i
  * A conditional jump. Returns 0 with *next set to the successor the current
  * state continues at; the other arm, if feasible, is pushed.
  */
-static int kbpf_check_cond_jmp(struct kbpf_venv *env, const struct bpf_insn *insn,
-			       u32 idx, u32 *next)
+static int kbpf_cond_jmp_arms(struct kbpf_venv *env, const struct bpf_insn *insn,
+			      u32 idx, u32 *next, bool *both)
 {
 	struct kbpf_state *st = env->cur, *other;
 	struct kbpf_reg *regs = kbpf_cur_regs(env);
@@ -802,8 +912,18 @@ static int kbpf_check_cond_jmp(struct kbpf_venv *env, const struct bpf_insn *ins
 		}
 	}
 
-	if ((kbpf_is_ptr(dst) || kbpf_is_ptr(src)) && !env->attr->bpf_capable) {
-		kbpf_vlog(env, "R%u pointer comparison prohibited\n", insn->dst_reg);
+	/*
+	 * Without CAP_PERFMON (Linux: !allow_ptr_leaks) a pointer may only be
+	 * tested against the constant 0: a 64-bit NULL check, or a map value
+	 * pointer, which 6.1's is_branch_taken() knows is not NULL.
+	 */
+	if ((kbpf_is_ptr(dst) || kbpf_is_ptr(src)) && !env->attr->perfmon_capable &&
+	    !(BPF_SRC(insn->code) == BPF_K && !insn->imm && (op == BPF_JEQ || op == BPF_JNE) &&
+	      (dst->type == KBPF_PTR_TO_MAP_VALUE ||
+	       (kbpf_type_may_be_null(dst->type) && !is32)))) {
+		kbpf_vlog(env, "R%u pointer comparison prohibited\n",
+			  kbpf_is_ptr(src) && BPF_SRC(insn->code) == BPF_X ? insn->src_reg :
+			  insn->dst_reg);
 		return -EACCES;
 	}
 
@@ -893,6 +1013,7 @@ static int kbpf_check_cond_jmp(struct kbpf_venv *env, const struct bpf_insn *ins
 		}
 	}
 push:
+	*both = true;
 	other->insn_idx = taken;
 	err = kbpf_push_state(env, other);
 	if (err) {
@@ -903,6 +1024,50 @@ push:
 	if (st->cp)
 		st->cp->branches++;
 	*next = fall;
+	return 0;
+}
+
+/*
+ * A conditional jump, with Linux's sanitize_speculative_path(): for
+ * unprivileged loaders (no CAP_BPF; Linux: no CAP_PERFMON, see
+ * kbpf_unpriv_ptr_alu_pre()) the arm a settled branch never takes is
+ * verified too, from the state before the branch with the compared
+ * registers unknown, since the CPU may run it speculatively. (The JIT also
+ * fences such programs: see kbpf_jit_attr.spec_fence.)
+ */
+static int kbpf_check_cond_jmp(struct kbpf_venv *env, const struct bpf_insn *insn,
+			       u32 idx, u32 *next)
+{
+	u32 taken = idx + 1 + insn->off, fall = idx + 1;
+	struct kbpf_state *spec = NULL;
+	struct kbpf_reg *regs;
+	bool both = false;
+	int err;
+
+	if (!env->attr->bpf_capable && taken != fall) {
+		spec = kbpf_state_dup(env->cur);
+		if (!spec)
+			return -ENOMEM;
+	}
+	err = kbpf_cond_jmp_arms(env, insn, idx, next, &both);
+	if (!spec)
+		return err;
+	if (err || both) {
+		kbpf_state_free(spec);
+		return err;
+	}
+	regs = spec->frame[spec->curframe]->regs;
+	kbpf_mark_unknown(&regs[insn->dst_reg]);
+	if (BPF_SRC(insn->code) == BPF_X)
+		kbpf_mark_unknown(&regs[insn->src_reg]);
+	spec->insn_idx = *next == taken ? fall : taken;
+	err = kbpf_push_state(env, spec);
+	if (err) {
+		kbpf_state_free(spec);
+		return err;
+	}
+	if (spec->cp)
+		spec->cp->branches++;
 	return 0;
 }
 
@@ -995,7 +1160,8 @@ static int kbpf_check_exit(struct kbpf_venv *env, u32 *next)
 		kbpf_vlog(env, "R0 !read_ok\n");
 		return -EACCES;
 	}
-	if (kbpf_is_ptr(r0) && !env->attr->bpf_capable) {
+	/* the program's return value reaches the caller of the program */
+	if (!st->curframe && kbpf_is_ptr(r0) && !env->attr->perfmon_capable) {
 		kbpf_vlog(env, "R0 leaks addr as return value\n");
 		return -EACCES;
 	}

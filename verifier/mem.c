@@ -55,7 +55,7 @@ static int kbpf_stack_write(struct kbpf_venv *env, u32 frameno, s32 off, u32 siz
 		if (f->stack_type[slot * 8] != KBPF_STACK_SPILL)
 			continue;
 		if (kbpf_is_pointer(&f->spill[slot]) && size != 8 &&
-		    !env->attr->bpf_capable) {
+		    !env->attr->perfmon_capable) {
 			kbpf_vlog(env, "attempt to corrupt spilled pointer on stack\n");
 			return -EACCES;
 		}
@@ -172,6 +172,18 @@ int kbpf_check_mem(struct kbpf_venv *env, u32 regno, s32 off, u32 size, bool wri
 		return -EINVAL;
 	}
 
+	/*
+	 * Without CAP_PERFMON (Linux: !allow_ptr_leaks) a pointer may be
+	 * stored on the stack only (a spill): anywhere else its value could be
+	 * read back as a number, or by userspace.
+	 */
+	if (write && value && kbpf_is_pointer(value) && reg->type != KBPF_PTR_TO_STACK &&
+	    !env->attr->perfmon_capable) {
+		kbpf_vlog(env, "leaks addr into %s (through R%u)\n",
+			  kbpf_reg_type_name(reg->type), regno);
+		return -EACCES;
+	}
+
 	switch (reg->type) {
 	case KBPF_PTR_TO_STACK:
 		if (o < -KBPF_STACK_SIZE || o + size > 0) {
@@ -201,11 +213,6 @@ int kbpf_check_mem(struct kbpf_venv *env, u32 regno, s32 off, u32 size, bool wri
 	case KBPF_PTR_TO_ALLOC_MEM:
 		if (kbpf_check_alloc_mem_range(env, regno, reg, off, size))
 			return -EACCES;
-		/* a pointer stored there reaches userspace (the ring is mmap'ed) */
-		if (write && value && kbpf_is_pointer(value) && !env->attr->perfmon_capable) {
-			kbpf_vlog(env, "leaks addr into mem (through R%u)\n", regno);
-			return -EACCES;
-		}
 		break;
 	case KBPF_PTR_TO_CTX: {
 		s32 rewrite;

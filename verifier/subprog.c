@@ -12,6 +12,13 @@ static bool kbpf_is_pseudo_call(const struct bpf_insn *insn)
 	return insn->code == (BPF_JMP | BPF_CALL) && insn->src_reg == BPF_PSEUDO_CALL;
 }
 
+/* A kfunc call or a callback's address (ld_imm64 of BPF_PSEUDO_FUNC). */
+static bool kbpf_is_other_func_ref(const struct bpf_insn *insn)
+{
+	return (insn->code == (BPF_JMP | BPF_CALL) && insn->src_reg == BPF_PSEUDO_KFUNC_CALL) ||
+	       (insn->code == (BPF_LD | BPF_IMM | BPF_DW) && insn->src_reg == BPF_PSEUDO_FUNC);
+}
+
 static int kbpf_add_subprog(struct kbpf_venv *env, u32 start)
 {
 	u32 i;
@@ -43,6 +50,13 @@ int kbpf_find_subprogs(struct kbpf_venv *env)
 		const struct bpf_insn *insn = &env->insns[i];
 		s64 target;
 
+		if (!kbpf_is_pseudo_call(insn) && !kbpf_is_other_func_ref(insn))
+			continue;
+		if (!env->attr->bpf_capable) {
+			/* as Linux 6.1's check_subprogs(), before any other check */
+			kbpf_vlog(env, "loading/calling other bpf or kernel functions are allowed for CAP_BPF and CAP_SYS_ADMIN\n");
+			return -EPERM;
+		}
 		if (!kbpf_is_pseudo_call(insn))
 			continue;
 		target = (s64)i + insn->imm + 1;
