@@ -173,11 +173,10 @@ struct kbpf_verify_attr {
 	u32 prog_type;
 	/*
 	 * The loader's capabilities, as Linux's env->bpf_capable and
-	 * allow_ptr_leaks: without CAP_BPF no loops, no bpf-to-bpf calls,
-	 * fewer helpers, bounded pointer arithmetic, and the dead arm of
-	 * every settled branch is verified too (Linux's Spectre v1 rules,
-	 * which it applies without CAP_PERFMON); without CAP_PERFMON no
-	 * pointer leaks and no uninitialised stack reads.
+	 * allow_ptr_leaks/bypass_spec_v1: without CAP_BPF no loops, no
+	 * bpf-to-bpf calls and fewer helpers; without CAP_PERFMON no pointer
+	 * leaks, no uninitialised stack reads, bounded pointer arithmetic,
+	 * and the dead arm of every settled branch is verified too.
 	 */
 	bool bpf_capable;		/* CAP_BPF or CAP_SYS_ADMIN */
 	bool perfmon_capable;		/* CAP_PERFMON or CAP_SYS_ADMIN */

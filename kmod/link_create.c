@@ -23,12 +23,6 @@ static_assert(sizeof(struct kbpf_link_create_event) <=
 static_assert(sizeof(struct kbpf_link_create_netfilter) <=
 	      sizeof(((union bpf_attr *)0)->link_create.kprobe_multi));
 
-static bool kbpf_is_tracing_type(u32 type)
-{
-	return type == BPF_PROG_TYPE_KPROBE || type == BPF_PROG_TYPE_TRACEPOINT ||
-	       type == BPF_PROG_TYPE_RAW_TRACEPOINT;
-}
-
 /* As Linux 6.1's bpf_prog_attach_check_attach_type() + link_create()'s switch. */
 static int kbpf_link_check_attach_type(const struct kbpf_prog *prog, u32 attach_type)
 {
@@ -102,8 +96,15 @@ int kbpf_cmd_link_create(const union bpf_attr *attr)
 	if (err)
 		goto out;
 
+	/*
+	 * As Linux 6.1, loading a tracing program needed CAP_PERFMON and its
+	 * kprobe_multi link needs nothing more. A BPF_PERF_EVENT link is
+	 * different: Linux's caller brings a perf event fd, which
+	 * perf_event_open() let it open; kbpf opens the event itself, so it
+	 * asks for CAP_PERFMON in its place.
+	 */
 	err = -EPERM;
-	if (kbpf_is_tracing_type(prog->type) && !perfmon_capable())
+	if (attr->link_create.attach_type == BPF_PERF_EVENT && !perfmon_capable())
 		goto out;
 	if (prog->type == KBPF_PROG_TYPE_NETFILTER && !capable(CAP_NET_ADMIN))
 		goto out;
@@ -144,9 +145,7 @@ int kbpf_cmd_raw_tracepoint_open(const union bpf_attr *attr)
 	err = -EINVAL;
 	if (prog->type != BPF_PROG_TYPE_RAW_TRACEPOINT)
 		goto out;
-	err = -EPERM;
-	if (!perfmon_capable())
-		goto out;
+	/* no capability check: loading the program needed CAP_PERFMON (as 6.1) */
 	err = kbpf_raw_tp_attach(u64_to_user_ptr(attr->raw_tracepoint.name), prog);
 out:
 	if (err < 0)

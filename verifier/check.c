@@ -105,21 +105,19 @@ static int kbpf_ptr_arith(struct kbpf_venv *env, u8 op, struct kbpf_reg *dst,
 }
 
 /*
- * Pointer arithmetic for unprivileged loaders (no CAP_BPF), as Linux 6.1's
- * sanitize_ptr_alu() and sanitize_check_bounds() refuse it: a register
- * offset only on stack and map value pointers and never with mixed-sign
- * bounds, and the result must stay inside its object. Linux needs this to
- * mask the offset; kbpf does not mask (its JIT fences instead) but refuses
- * the same programs. Linux applies these Spectre v1 rules to every loader
- * without CAP_PERFMON; kbpf only to those without CAP_BPF too, and relies
- * on the fences alone for CAP_BPF loaders (README: "Speculative
- * execution").
+ * Pointer arithmetic for loaders that cannot bypass Spectre v1 (no
+ * CAP_PERFMON), as Linux 6.1's sanitize_ptr_alu() and
+ * sanitize_check_bounds() refuse it: a register offset only on stack and
+ * map value pointers and never with mixed-sign bounds, and the result must
+ * stay inside its object. Linux needs this to mask the offset; kbpf does
+ * not mask (its JIT fences such programs instead) but refuses the same
+ * programs, so that a loader sees the same verdicts on both.
  */
 static int kbpf_unpriv_ptr_alu_pre(struct kbpf_venv *env, const struct bpf_insn *insn,
 				   const struct kbpf_reg *ptr, const struct kbpf_reg *scalar,
 				   u32 regno)
 {
-	if (env->attr->bpf_capable || BPF_SRC(insn->code) == BPF_K)
+	if (env->attr->perfmon_capable || BPF_SRC(insn->code) == BPF_K)
 		return 0;
 	if (ptr->type != KBPF_PTR_TO_STACK && ptr->type != KBPF_PTR_TO_MAP_VALUE) {
 		kbpf_vlog(env, "R%u has pointer with unsupported alu operation, pointer arithmetic with it prohibited for !root\n",
@@ -138,7 +136,7 @@ static int kbpf_unpriv_ptr_alu_post(struct kbpf_venv *env, const struct kbpf_reg
 {
 	s64 off;
 
-	if (env->attr->bpf_capable)
+	if (env->attr->perfmon_capable)
 		return 0;
 	switch (dst->type) {
 	case KBPF_PTR_TO_STACK:
@@ -1028,12 +1026,11 @@ push:
 }
 
 /*
- * A conditional jump, with Linux's sanitize_speculative_path(): for
- * unprivileged loaders (no CAP_BPF; Linux: no CAP_PERFMON, see
- * kbpf_unpriv_ptr_alu_pre()) the arm a settled branch never takes is
- * verified too, from the state before the branch with the compared
- * registers unknown, since the CPU may run it speculatively. (The JIT also
- * fences such programs: see kbpf_jit_attr.spec_fence.)
+ * A conditional jump, with Linux's sanitize_speculative_path(): for loaders
+ * that cannot bypass Spectre v1 (no CAP_PERFMON), the arm a settled branch
+ * never takes is verified too, from the state before the branch with the
+ * compared registers unknown, since the CPU may run it speculatively. (The
+ * JIT also fences such programs: see kbpf_jit_attr.spec_fence.)
  */
 static int kbpf_check_cond_jmp(struct kbpf_venv *env, const struct bpf_insn *insn,
 			       u32 idx, u32 *next)
@@ -1044,7 +1041,7 @@ static int kbpf_check_cond_jmp(struct kbpf_venv *env, const struct bpf_insn *ins
 	bool both = false;
 	int err;
 
-	if (!env->attr->bpf_capable && taken != fall) {
+	if (!env->attr->perfmon_capable && taken != fall) {
 		spec = kbpf_state_dup(env->cur);
 		if (!spec)
 			return -ENOMEM;

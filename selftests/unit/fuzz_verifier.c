@@ -197,8 +197,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	va.insn_cnt = n;
 	va.prog_type = type;
 	va.budget = 100000;	/* a tenth of the real budget: more inputs per second */
-	va.bpf_capable = true;
-	va.perfmon_capable = data[1] & 1;
+	/* bit 0: CAP_PERFMON; bit 1 clear: CAP_BPF (bit 1 set: neither, unprivileged) */
+	va.bpf_capable = !(data[1] & 2);
+	va.perfmon_capable = va.bpf_capable && (data[1] & 1);
 	va.gpl_compatible = true;
 	va.map_from_fd = kt_map_from_fd;
 	va.map_value_addr = kt_map_value_addr;

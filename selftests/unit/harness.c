@@ -310,6 +310,8 @@ int kt_verify(struct bpf_insn *insns, u32 cnt, char *logbuf, u32 logsize)
 	return kt_verify_subprogs(insns, cnt, logbuf, logsize, NULL, NULL);
 }
 
+bool kt_perfmon = true;
+
 int kt_verify_subprogs(struct bpf_insn *insns, u32 cnt, char *logbuf, u32 logsize,
 		       struct kbpf_subprog *subs, u32 *sub_cnt)
 {
@@ -318,7 +320,7 @@ int kt_verify_subprogs(struct bpf_insn *insns, u32 cnt, char *logbuf, u32 logsiz
 		.insn_cnt = cnt,
 		.prog_type = BPF_PROG_TYPE_SOCKET_FILTER,
 		.bpf_capable = true,
-		.perfmon_capable = false,
+		.perfmon_capable = kt_perfmon,
 		.gpl_compatible = true,
 		.log_level = logbuf ? 1 : 0,
 		.log_buf = logbuf,

@@ -42,6 +42,11 @@ extern kbpf_helper_fn kt_helpers[KBPF_FUNC_MAX];
 extern int kt_rb_outstanding, kt_rb_misuse;
 void kt_rb_reset(void);
 bool kt_rb_within(const void *p, u32 size);
+/*
+ * The loader kt_verify*() verifies for: CAP_BPF always, CAP_PERFMON unless
+ * this is cleared (default true: a fully privileged loader).
+ */
+extern bool kt_perfmon;
 
 /* The last kt_verify*()'s per-insn helper-call maps, for the JIT. */
 #define KT_MAX_PROG_INSNS 4096

@@ -20,7 +20,7 @@ static int run_vec_jit(const void *arg)
 	struct kbpf_verify_attr va = {
 		.insns = prog, .insn_cnt = kt_vec_len(c->v),
 		.prog_type = BPF_PROG_TYPE_SOCKET_FILTER, .bpf_capable = true,
-		.map_from_fd = kt_map_from_fd,
+		.perfmon_capable = true, .map_from_fd = kt_map_from_fd,
 	};
 	struct kt_jit j;
 	int err;

@@ -468,13 +468,11 @@ int kt_possible_cpus(void)
 }
 
 /* Write val to /sys/module/kbpf/parameters/<name>; 0 or -errno. */
-int kt_set_param(const char *name, const char *val)
+static int kt_write_file(const char *path, const char *val)
 {
-	char path[128];
 	FILE *f;
 	int err;
 
-	snprintf(path, sizeof(path), "/sys/module/kbpf/parameters/%s", name);
 	f = fopen(path, "w");
 	if (!f)
 		return -errno;
@@ -482,4 +480,37 @@ int kt_set_param(const char *name, const char *val)
 	if (fclose(f))
 		err = -errno;
 	return err;
+}
+
+int kt_set_param(const char *name, const char *val)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/module/kbpf/parameters/%s", name);
+	return kt_write_file(path, val);
+}
+
+int kt_set_sysctl(const char *name, const char *val)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/proc/sys/%s", name);
+	return kt_write_file(path, val);
+}
+
+/* <linux/capability.h> v3 layout, declared here to stay within libc + bpf.h. */
+struct kt_cap_header { __u32 version; int pid; };
+struct kt_cap_data { __u32 effective, permitted, inheritable; };
+#define KT_CAP_VERSION_3	0x20080522
+
+void kt_set_caps(__u64 caps)
+{
+	struct kt_cap_header h = { KT_CAP_VERSION_3, 0 };
+	struct kt_cap_data d[2];
+
+	memset(d, 0, sizeof(d));
+	d[0].effective = d[0].permitted = (__u32)caps;
+	d[1].effective = d[1].permitted = (__u32)(caps >> 32);
+	REQUIRE(syscall(SYS_capset, &h, d) == 0, "capset(%#llx): %s",
+		(unsigned long long)caps, strerror(errno));
 }

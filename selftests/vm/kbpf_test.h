@@ -139,6 +139,17 @@ void compare_traces(const struct trace *kb, const struct trace *kr);
 
 /* Write val to kbpf's module parameter name; 0 or -errno. */
 int kt_set_param(const char *name, const char *val);
+/* Write val to /proc/sys/<path> (e.g. "kernel/unprivileged_bpf_disabled"). */
+int kt_set_sysctl(const char *path, const char *val);
+
+/* Capability bits (<linux/capability.h>), for kt_set_caps(). */
+#define KT_CAP_NET_ADMIN	12
+#define KT_CAP_SYS_ADMIN	21
+#define KT_CAP_PERFMON		38
+#define KT_CAP_BPF		39
+#define KT_CAP(c)		(1ULL << KT_CAP_##c)
+/* Effective and permitted capabilities become exactly caps (fatal on error). */
+void kt_set_caps(__u64 caps);
 
 /* Possible CPUs, from /sys/devices/system/cpu/possible (1..KT_MAX_CPUS). */
 #define KT_MAX_CPUS	64

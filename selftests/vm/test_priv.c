@@ -15,25 +15,6 @@
 
 #define SF BPF_PROG_TYPE_SOCKET_FILTER
 
-/* <linux/capability.h> layout (v3), declared here to stay within libc + bpf.h. */
-struct cap_header { __u32 version; int pid; };
-struct cap_data { __u32 effective, permitted, inheritable; };
-#define CAP_VERSION_3	0x20080522
-#define CAP_SYS_ADMIN_BIT	21
-#define CAP_BPF_BIT		39
-
-static void set_caps(__u64 caps)
-{
-	struct cap_header h = { CAP_VERSION_3, 0 };
-	struct cap_data d[2];
-
-	memset(d, 0, sizeof(d));
-	d[0].effective = d[0].permitted = (__u32)caps;
-	d[1].effective = d[1].permitted = (__u32)(caps >> 32);
-	REQUIRE(syscall(SYS_capset, &h, d) == 0, "capset(%#llx): %s",
-		(unsigned long long)caps, strerror(errno));
-}
-
 /* The same privileged commands on both backends, with pre-made map fds. */
 static void compare_privileged_cmds(const char *who, int map_kb, int map_kr)
 {
@@ -115,7 +96,7 @@ void test_priv_no_caps(void)
 	map_kr = b_map_create(&be_kernel, BPF_MAP_TYPE_ARRAY, 4, 8, 1, 0, NULL);
 	REQUIRE(map_kb >= 0 && map_kr >= 0, "create as root: %s %s", kt_res(map_kb),
 		kt_res(map_kr));
-	set_caps(0);
+	kt_set_caps(0);
 	for (k = 0; k < 2; k++) {
 		r[k] = b_map_create(backends[k], BPF_MAP_TYPE_HASH, 4, 8, 1, 0, NULL);
 		if (r[k] >= 0)
@@ -140,7 +121,7 @@ void test_priv_cap_bpf_only(void)
 	map_kr = b_map_create(&be_kernel, BPF_MAP_TYPE_ARRAY, 4, 8, 1, 0, NULL);
 	REQUIRE(map_kb >= 0 && map_kr >= 0, "create as root: %s %s", kt_res(map_kb),
 		kt_res(map_kr));
-	set_caps(1ull << CAP_BPF_BIT);
+	kt_set_caps(KT_CAP(BPF));
 	compare_privileged_cmds("CAP_BPF only", map_kb, map_kr);
 }
 
@@ -174,6 +155,19 @@ void test_module_lifetime(void)
 	struct stat st;
 	long r;
 	int dev, map, ko, i;
+
+	/*
+	 * unprivileged_bpf_disabled = 1 locks the parameter until the reload
+	 * below (as the sysctl until reboot); root is unaffected.
+	 */
+	EXPECT_RES("unprivileged_bpf_disabled = 1", kt_set_param("unprivileged_bpf_disabled", "1"),
+		   0);
+	EXPECT_RES("unprivileged_bpf_disabled 1 -> 0", kt_set_param("unprivileged_bpf_disabled", "0"),
+		   EPERM);
+	EXPECT_RES("unprivileged_bpf_disabled 1 -> 2", kt_set_param("unprivileged_bpf_disabled", "2"),
+		   EPERM);
+	EXPECT_RES("unprivileged_bpf_disabled 1 -> 1", kt_set_param("unprivileged_bpf_disabled", "1"),
+		   0);
 
 	dev = open(KBPF_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	REQUIRE(dev >= 0, "open %s: %s", KBPF_DEVICE_PATH, strerror(errno));
@@ -253,6 +247,15 @@ void test_module_lifetime(void)
 		KBPFFS_DIR, strerror(errno));
 	CHECK(stat(KBPFFS_PIN, &st) < 0 && errno == ENOENT, "%s exists in a new instance",
 	      KBPFFS_PIN);
+	{
+		char val[8] = "";
+		FILE *f = fopen("/sys/module/kbpf/parameters/unprivileged_bpf_disabled", "r");
+
+		CHECK(f && fgets(val, sizeof(val), f) && atoi(val) == 2,
+		      "unprivileged_bpf_disabled after reload: '%s', want 2", val);
+		if (f)
+			fclose(f);
+	}
 	map = b_map_create(&be_kbpf, BPF_MAP_TYPE_ARRAY, 4, 8, 1, 0, "kt_reload");
 	CHECK(map >= 0, "MAP_CREATE after reload: %s", kt_res(map));
 	if (map >= 0)
