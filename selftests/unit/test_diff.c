@@ -7,6 +7,7 @@
  *   test_diff [-t filter]              KT_DIFF_COUNT programs (default 2000)
  *   KT_DIFF_COUNT=N KT_DIFF_SEED=S     change count and first seed
  */
+#define _GNU_SOURCE
 #include "progen.h"
 #include "jitrun.h"
 
@@ -69,6 +70,10 @@ static int diff_one(u64 seed)
 	KT_EXPECT(!err, "seed %llu: blinded jit failed (%d)", (unsigned long long)seed, err);
 	err = kt_jit_load_opts(&jf, prog, n, subs, va.subprog_cnt, &fo);
 	KT_EXPECT(!err, "seed %llu: fenced jit failed (%d)", (unsigned long long)seed, err);
+	/* without spec_fence no LFENCE (0f ae e8) at all; fences only ever add code */
+	KT_EXPECT(!memmem(j.mem, j.len, "\x0f\xae\xe8", 3) && jf.len >= j.len,
+		  "seed %llu: LFENCE in the plain image, or fenced image smaller",
+		  (unsigned long long)seed);
 	run_one(prog, n, NULL, &a, seed);
 	run_one(prog, n, j.fn, &b, seed);
 	run_one(prog, n, jb.fn, &c, seed);
