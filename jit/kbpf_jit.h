@@ -27,6 +27,16 @@ struct kbpf_jit_attr {
 	bool blind;			/* constant blinding (bpf_jit_harden) */
 	u32 blind_seed;
 	/*
+	 * spec_fence: Spectre v1/v4 hardening ("fence all"). An LFENCE starts
+	 * both successors of every conditional jump (after the jcc, and at each
+	 * instruction a jcc targets), follows every store (ST, STX, atomics),
+	 * and follows each bounds check the JIT makes itself (tail-call index,
+	 * inline ARRAY lookup, inline LD_ABS/LD_IND). Nothing after a branch
+	 * then runs before the branch has resolved, and no load after a store
+	 * runs before the store's address is known.
+	 */
+	bool spec_fence;
+	/*
 	 * Optional, from the verifier (kbpf_verify_attr.call_maps): the map of
 	 * each helper call when it is known. With it, and the callbacks below,
 	 * map helpers become direct calls or inline code, as Linux's fixups do.

@@ -224,3 +224,10 @@ void kbpf_x86_pop(struct kbpf_emit *e, u8 reg)
 	kbpf_emit_rex(e, false, 0, reg, false);
 	kbpf_emit_u8(e, 0x58 | (reg & 7));
 }
+
+void kbpf_x86_lfence(struct kbpf_emit *e)
+{
+	static const u8 lfence[KBPF_X86_LFENCE_LEN] = { 0x0f, 0xae, 0xe8 };
+
+	kbpf_emit_bytes(e, lfence, sizeof(lfence));
+}

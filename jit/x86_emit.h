@@ -47,6 +47,14 @@ void kbpf_x86_store_r(struct kbpf_emit *e, u32 size, u8 base, s32 off, u8 src);
 void kbpf_x86_store_i(struct kbpf_emit *e, u32 size, u8 base, s32 off, s32 imm);
 void kbpf_x86_push(struct kbpf_emit *e, u8 reg);
 void kbpf_x86_pop(struct kbpf_emit *e, u8 reg);
+/*
+ * lfence: no later instruction starts before every earlier one has
+ * completed locally (a branch resolved, a store's address known).
+ */
+void kbpf_x86_lfence(struct kbpf_emit *e);
+
+/* Its encoding, for the JIT's size estimates and for tests that look for it. */
+#define KBPF_X86_LFENCE_LEN	3
 
 /* ALU opcodes for kbpf_x86_alu_rr (op r/m, reg) and /ext for kbpf_x86_alu_ri. */
 #define X86_OP_ADD	0x01

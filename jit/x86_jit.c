@@ -18,6 +18,13 @@
  * 16-byte slot below its stack, at [rbp - stack - 8].
  * The BPF stack is [rbp - stack, rbp); stack is rounded to 16 so helper
  * calls see an ABI-aligned rsp.
+ *
+ * Speculation fences (attr->spec_fence): an LFENCE at the start of every
+ * instruction that follows or is the target of a conditional jump, after
+ * every store, and after the JIT's own checks (tail-call index, count and
+ * slot; inline ARRAY index; inline LD_ABS/IND bounds; the div/mod zero
+ * test; the prologue's PKT_LEN choice). Stores the JIT makes to its own
+ * frame with push/call are not fenced: their address is rsp, known early.
  */
 #include "kbpf_jit.h"
 #include "x86_emit.h"
@@ -49,6 +56,7 @@ struct kbpf_jit_layout {
 	u32 *entry;		/* per function: its prologue */
 	u32 *epi;		/* per function: its epilogue */
 	u32 *cold;		/* per insn: its out-of-line slow path, or 0 */
+	u8 *fence;		/* per insn: its code starts with LFENCE (spec_fence) */
 	struct kbpf_subprog *sub;	/* functions, + end sentinel */
 };
 
@@ -88,6 +96,13 @@ static void kbpf_jit_imm_to_ax(struct kbpf_jit_pass *p, u32 idx, s32 imm)
 	key = kbpf_blind_key(p->attr, idx);
 	kbpf_x86_mov_ri(&p->e, true, AX, (s32)((u32)imm ^ key));
 	kbpf_x86_alu_ri(&p->e, X86_EXT_XOR, true, AX, (s32)key);
+}
+
+/* An LFENCE, when the program is built with speculation fences. */
+static void kbpf_jit_fence(struct kbpf_jit_pass *p)
+{
+	if (p->attr->spec_fence)
+		kbpf_x86_lfence(&p->e);
 }
 
 /* jmp/jcc rel8 with disp8 if it fits, else rel32 with disp32. */
@@ -248,6 +263,8 @@ static void kbpf_jit_load_pkt_len(struct kbpf_jit_pass *p)
 	kbpf_emit_modrm_mem(e, X86_EXT_CMP, X86_RDI, offsetof(struct kbpf_skb_ctx, data));
 	kbpf_emit_u8(e, 0);
 	kbpf_emit_bytes(e, je3_xor_r12d, sizeof(je3_xor_r12d));
+	/* r12 bounds every inline LD_ABS/IND: no use of it before the je resolves */
+	kbpf_jit_fence(p);
 }
 
 static void kbpf_jit_prologue(struct kbpf_jit_pass *p, u32 stack)
@@ -274,8 +291,11 @@ static void kbpf_jit_prologue(struct kbpf_jit_pass *p, u32 stack)
 		kbpf_emit_modrm_reg(e, X86_EXT_SUB, X86_RSP);
 		kbpf_emit_u32(e, stack);
 	}
-	if (p->tail_calls)	/* the count, at [rbp - frame - 8] */
+	if (p->tail_calls) {	/* the count, at [rbp - frame - 8] */
 		kbpf_x86_store_r(e, 4, X86_RBP, kbpf_jit_tcc_off(p), X86_RAX);
+		/* the tail call's load of it must not bypass this store */
+		kbpf_jit_fence(p);
+	}
 	kbpf_jit_push_saved(p);
 	if (p->saved & KBPF_JIT_SAVED_PKT_LEN)
 		kbpf_jit_load_pkt_len(p);
@@ -357,6 +377,11 @@ static void kbpf_jit_divmod(struct kbpf_jit_pass *p, u8 op, bool is64, u8 dst, u
 		kbpf_x86_mov_rr(e, is64, AX, dst);
 	if (e->buf && !e->err)
 		e->buf[done_at] = (u8)(e->len - done_at - 1);
+	/*
+	 * Both ways meet here. A mispredicted "divisor is zero" would hand on
+	 * x % 0 = x where the verifier knows x % y < y: fence the merge.
+	 */
+	kbpf_jit_fence(p);
 	kbpf_x86_pop(e, X86_RDX);
 	kbpf_x86_pop(e, X86_RAX);
 	kbpf_x86_mov_rr(e, true, dst, AX);
@@ -610,6 +635,8 @@ static void kbpf_jit_array_lookup(struct kbpf_jit_pass *p, const struct kbpf_map
 	kbpf_x86_load(e, 4, X86_RAX, X86_RSI, 0);
 	kbpf_x86_alu_ri(e, X86_EXT_CMP, false, X86_RAX, (s32)map->max_entries);
 	null_at = kbpf_jit_jcc8(e, CC_AE);
+	/* the index is in range only once the jae has resolved */
+	kbpf_jit_fence(p);
 	if (stride && !(stride & (stride - 1))) {
 		kbpf_emit_u8(e, 0x48);				/* shl rax, log2 */
 		kbpf_emit_u8(e, 0xc1);
@@ -709,6 +736,8 @@ static void kbpf_jit_tail_call(struct kbpf_jit_pass *p)
 	kbpf_emit_u8(e, 0x3b);				/* cmp edx, max_entries */
 	kbpf_emit_modrm_mem(e, X86_RDX, X86_RSI, offsetof(struct kbpf_map_desc, max_entries));
 	out[n++] = kbpf_jit_jcc8(e, CC_AE);
+	/* no slot load with an index the jae has not yet checked */
+	kbpf_jit_fence(p);
 	kbpf_x86_load(e, 4, X86_RAX, X86_RBP, tcc);
 	kbpf_x86_alu_ri(e, X86_EXT_CMP, false, X86_RAX, KBPF_MAX_TAIL_CALL_CNT);
 	out[n++] = kbpf_jit_jcc8(e, CC_AE);
@@ -719,6 +748,8 @@ static void kbpf_jit_tail_call(struct kbpf_jit_pass *p)
 	kbpf_x86_load(e, 8, AUX, AUX, offsetof(struct kbpf_tail_target, jit_entry));
 	kbpf_x86_alu_rr(e, X86_OP_TEST, true, AUX, AUX);
 	out[n++] = kbpf_jit_jcc8(e, CC_E);
+	/* nor a jump past a count or slot check that has not resolved */
+	kbpf_jit_fence(p);
 	kbpf_x86_alu_ri(e, X86_EXT_ADD, false, X86_RAX, 1);
 	kbpf_jit_pop_saved(p);
 	kbpf_x86_mov_rr(e, true, X86_RSP, X86_RBP);
@@ -800,6 +831,7 @@ static void kbpf_jit_ld_pkt(struct kbpf_jit_pass *p, u32 idx, const struct bpf_i
 			kbpf_emit_modrm_mem(e, AUX, X86_RSI, (s32)size);
 			kbpf_x86_alu_rr(e, X86_OP_CMP, true, AUX, PKT_LEN);
 			kbpf_jit_jump_from(p, CC_A, idx, false, p->prev->cold[idx]);
+			kbpf_jit_fence(p);	/* in bounds only once the ja resolves */
 			kbpf_emit_rex(e, true, X86_RSI, X86_RBX, false);	/* add rsi, [rbx+net] */
 			kbpf_emit_u8(e, 0x03);
 			kbpf_emit_modrm_mem(e, X86_RSI, X86_RBX,
@@ -808,6 +840,7 @@ static void kbpf_jit_ld_pkt(struct kbpf_jit_pass *p, u32 idx, const struct bpf_i
 		} else {
 			kbpf_x86_alu_ri(e, X86_EXT_CMP, true, PKT_LEN, insn->imm + (s32)size);
 			kbpf_jit_jump_from(p, CC_B, idx, false, p->prev->cold[idx]);
+			kbpf_jit_fence(p);	/* in bounds only once the jb resolves */
 			kbpf_x86_load(e, 8, X86_RSI, X86_RBX, offsetof(struct kbpf_skb_ctx, net));
 			kbpf_x86_load(e, size, X86_RAX, X86_RSI, insn->imm);
 		}
@@ -880,15 +913,17 @@ static void kbpf_jit_insn(struct kbpf_jit_pass *p, u32 idx)
 		if (p->attr->blind && insn->imm) {
 			kbpf_jit_imm_to_ax(p, idx, insn->imm);
 			kbpf_x86_store_r(e, size, dst, insn->off, AX);
-			return;
+		} else {
+			kbpf_x86_store_i(e, size, dst, insn->off, insn->imm);
 		}
-		kbpf_x86_store_i(e, size, dst, insn->off, insn->imm);
+		kbpf_jit_fence(p);	/* Spectre v4: no later load bypasses it */
 		return;
 	case BPF_STX:
 		if (BPF_MODE(insn->code) == BPF_ATOMIC)
 			kbpf_jit_atomic(p, insn);
 		else
 			kbpf_x86_store_r(e, size, dst, insn->off, src);
+		kbpf_jit_fence(p);	/* as BPF_ST; after an atomic, also its loop's exit */
 		return;
 	case BPF_JMP:
 	case BPF_JMP32:
@@ -933,6 +968,8 @@ static int kbpf_jit_pass(struct kbpf_jit_pass *p)
 		kbpf_jit_prologue(p, (l->sub[k].stack_depth + 15) & ~15u);
 		for (i = l->sub[k].start; i < l->sub[k + 1].start; i++) {
 			l->start[i] = p->e.len;
+			if (l->fence && l->fence[i])
+				kbpf_x86_lfence(&p->e);
 			kbpf_jit_insn(p, i);
 			if (p->attr->insns[i].code == (BPF_LD | BPF_IMM | BPF_DW)) {
 				l->end[i] = p->e.len;
@@ -960,8 +997,48 @@ void kbpf_jit_layout_free(struct kbpf_jit_layout *l)
 	kbpf_free(l->entry);
 	kbpf_free(l->epi);
 	kbpf_free(l->cold);
+	kbpf_free(l->fence);
 	kbpf_free(l->sub);
 	kbpf_free(l);
+}
+
+/* A conditional jump: JMP/JMP32 other than ja, call, exit and the tail call. */
+static bool kbpf_jit_is_cond_jmp(const struct bpf_insn *insn)
+{
+	u8 op = BPF_OP(insn->code);
+
+	if (BPF_CLASS(insn->code) != BPF_JMP && BPF_CLASS(insn->code) != BPF_JMP32)
+		return false;
+	return op != BPF_JA && op != BPF_CALL && op != BPF_EXIT &&
+	       insn->code != KBPF_INSN_TAIL_CALL;
+}
+
+static void kbpf_jit_mark_fence(const struct kbpf_jit_attr *attr, u8 *fence, s64 idx)
+{
+	if (idx >= 0 && idx < attr->insn_cnt)
+		fence[idx] = 1;
+}
+
+/*
+ * spec_fence: the instructions whose code starts with an LFENCE. Both
+ * successors of every conditional jump, so that neither runs before the
+ * condition resolves, and the instruction after an LD_ABS/LD_IND, where
+ * its slow path's "jns" (the packet load's own check) lands.
+ */
+static void kbpf_jit_mark_fences(const struct kbpf_jit_attr *attr, u8 *fence)
+{
+	u32 i;
+
+	for (i = 0; i < attr->insn_cnt; i++) {
+		const struct bpf_insn *insn = &attr->insns[i];
+
+		if (kbpf_jit_is_cond_jmp(insn)) {
+			kbpf_jit_mark_fence(attr, fence, (s64)i + 1);
+			kbpf_jit_mark_fence(attr, fence, (s64)i + 1 + insn->off);
+		} else if (BPF_CLASS(insn->code) == BPF_LD && BPF_MODE(insn->code) != BPF_IMM) {
+			kbpf_jit_mark_fence(attr, fence, (s64)i + 1);
+		}
+	}
 }
 
 static struct kbpf_jit_layout *kbpf_jit_layout_new(const struct kbpf_jit_attr *attr)
@@ -979,10 +1056,15 @@ static struct kbpf_jit_layout *kbpf_jit_layout_new(const struct kbpf_jit_attr *a
 	l->epi = kbpf_zalloc(sizeof(u32) * n);
 	l->cold = kbpf_zalloc(sizeof(u32) * attr->insn_cnt);
 	l->sub = kbpf_zalloc(sizeof(*l->sub) * (n + 1));
-	if (!l->start || !l->end || !l->entry || !l->epi || !l->cold || !l->sub) {
+	if (attr->spec_fence)
+		l->fence = kbpf_zalloc(attr->insn_cnt);
+	if (!l->start || !l->end || !l->entry || !l->epi || !l->cold || !l->sub ||
+	    (attr->spec_fence && !l->fence)) {
 		kbpf_jit_layout_free(l);
 		return NULL;
 	}
+	if (l->fence)
+		kbpf_jit_mark_fences(attr, l->fence);
 	if (attr->subprog_cnt) {
 		memcpy(l->sub, attr->subprogs, sizeof(*l->sub) * n);
 	} else {
@@ -1036,6 +1118,8 @@ int kbpf_jit_size(const struct kbpf_jit_attr *attr, struct kbpf_jit_layout **lay
 	struct kbpf_jit_layout *prev, *cur;
 	struct kbpf_jit_pass p;
 	u32 i, k, pass, o = 0;
+	/* fences add up to three LFENCEs to an instruction (a tail call's two + leading) */
+	u32 est = KBPF_JIT_MAX_INSN_BYTES + (attr->spec_fence ? 3 * KBPF_X86_LFENCE_LEN : 0);
 	int err;
 
 	err = kbpf_jit_check_attr(attr);
@@ -1049,17 +1133,17 @@ int kbpf_jit_size(const struct kbpf_jit_attr *attr, struct kbpf_jit_layout **lay
 	/* A layout no real image exceeds: every jump starts in its long form. */
 	for (k = 0; k < prev->sub_cnt; k++) {
 		prev->entry[k] = o;
-		o += KBPF_JIT_MAX_INSN_BYTES;
+		o += est;
 		for (i = prev->sub[k].start; i < prev->sub[k + 1].start; i++) {
 			prev->start[i] = o;
-			o += KBPF_JIT_MAX_INSN_BYTES;
+			o += est;
 			prev->end[i] = o;
 		}
 		prev->epi[k] = o;
-		o += KBPF_JIT_MAX_INSN_BYTES;
+		o += est;
 		for (i = prev->sub[k].start; i < prev->sub[k + 1].start; i++) {
 			prev->cold[i] = o;
-			o += KBPF_JIT_MAX_INSN_BYTES;
+			o += est;
 		}
 	}
 	prev->len = o;

@@ -2,14 +2,18 @@
 /*
  * JIT glue: module parameters, compiling a verified program into
  * executable memory, and freeing it. When the JIT is off, unavailable or
- * fails, the program runs in the interpreter; a JIT failure never fails
- * the load.
+ * fails, the program runs in the interpreter, unless it must be fenced
+ * against speculation: the interpreter has no fences, so then the load
+ * fails with -ENOTSUPP (as Linux with CONFIG_BPF_JIT_ALWAYS_ON).
  *
  * Parameters (/sys/module/kbpf/parameters/, writable at runtime; they apply
  * to programs loaded afterwards):
  *   jit_enable  1 (default): JIT-compile; 0: interpret.
  *   jit_harden  as net.core.bpf_jit_harden: 0 off (default), 1 constant
  *               blinding for loaders without CAP_BPF, 2 for everyone.
+ *   spec_harden Spectre v1/v4 fences (kbpf_jit_attr.spec_fence): 0 off,
+ *               1 (default) loaders without CAP_PERFMON, as Linux's
+ *               bypass_spec_v1/v4, 2 everyone.
  */
 #include <linux/capability.h>
 #include <linux/moduleparam.h>
@@ -43,11 +47,23 @@ static int jit_harden;
 module_param_cb(jit_harden, &kbpf_harden_ops, &jit_harden, 0644);
 MODULE_PARM_DESC(jit_harden, "Constant blinding: 0 off, 1 unprivileged loaders, 2 all (as bpf_jit_harden)");
 
+static int spec_harden = 1;
+module_param_cb(spec_harden, &kbpf_harden_ops, &spec_harden, 0644);
+MODULE_PARM_DESC(spec_harden, "LFENCE after branches and stores: 0 off, 1 loaders without CAP_PERFMON (default), 2 all");
+
 static bool kbpf_blinding_wanted(void)
 {
 	int harden = READ_ONCE(jit_harden);
 
 	return harden == 2 || (harden == 1 && !bpf_capable());
+}
+
+/* The loader is current: who may bypass Spectre mitigations is Linux's rule. */
+static bool kbpf_spec_fence_wanted(void)
+{
+	int harden = READ_ONCE(spec_harden);
+
+	return harden == 2 || (harden == 1 && !perfmon_capable());
 }
 
 static kbpf_helper_fn kbpf_jit_map_helper(const struct kbpf_map_desc *desc, u32 func_id)
@@ -75,12 +91,12 @@ static bool kbpf_jit_map_flat(const struct kbpf_map_desc *desc, void **base, u32
 
 /*
  * Compile prog (already verified and fixed up). subs are the verifier's
- * functions. Returns 0 whether or not the JIT was used; only -ENOMEM of
- * the bookkeeping itself is an error worth failing the load for, and even
- * that falls back to the interpreter.
+ * functions. A program without fences falls back to the interpreter
+ * whatever goes wrong, and this returns 0. One that needs fences
+ * (spec_harden) has no such fallback: -ENOTSUPP if it is not JIT-compiled.
  */
-void kbpf_prog_jit(struct kbpf_prog *prog, const struct kbpf_subprog *subs, u32 sub_cnt,
-		   const struct kbpf_map_desc *const *call_maps)
+int kbpf_prog_jit(struct kbpf_prog *prog, const struct kbpf_subprog *subs, u32 sub_cnt,
+		  const struct kbpf_map_desc *const *call_maps)
 {
 	struct kbpf_jit_attr attr = {
 		.insns		= prog->insns,
@@ -92,6 +108,7 @@ void kbpf_prog_jit(struct kbpf_prog *prog, const struct kbpf_subprog *subs, u32 
 		.far_calls	= false,
 		.blind		= kbpf_blinding_wanted(),
 		.blind_seed	= get_random_u32(),
+		.spec_fence	= kbpf_spec_fence_wanted(),
 		.call_maps	= call_maps,
 		.map_helper	= kbpf_jit_map_helper,
 		.map_flat	= kbpf_jit_map_flat,
@@ -101,8 +118,9 @@ void kbpf_prog_jit(struct kbpf_prog *prog, const struct kbpf_subprog *subs, u32 
 	u32 len;
 	int err;
 
+	err = -ENOTSUPP;
 	if (!READ_ONCE(jit_enable) || !kbpf_exec_mem_available())
-		return;
+		goto fallback;
 	err = kbpf_jit_size(&attr, &layout, &len);
 	if (err)
 		goto fallback;
@@ -121,14 +139,22 @@ void kbpf_prog_jit(struct kbpf_prog *prog, const struct kbpf_subprog *subs, u32 
 	prog->jit_image = image;
 	prog->jit_len = len;
 	prog->jit_blinded = attr.blind;
+	prog->jit_spec_fenced = attr.spec_fence;
 	prog->tail.jit_entry = (u8 *)image + KBPF_JIT_TAIL_OFFSET;
 	/* Publish last: runners pick the image up only once it is complete. */
 	smp_store_release(&prog->jited, (kbpf_jited_fn)image);
-	return;
+	return 0;
 
 fallback:
 	kbpf_jit_layout_free(layout);
-	pr_debug("JIT failed (%d), program %s runs in the interpreter\n", err, prog->name);
+	if (attr.spec_fence) {
+		pr_debug("JIT off or failed (%d), program %s needs fences: load fails\n", err,
+			 prog->name);
+		return -ENOTSUPP;
+	}
+	if (err != -ENOTSUPP)
+		pr_debug("JIT failed (%d), program %s runs in the interpreter\n", err, prog->name);
+	return 0;
 }
 
 /* Process context, once no CPU can be running the program. */

@@ -322,6 +322,7 @@ struct kbpf_prog {
 	void *jit_image;
 	u32 jit_len;
 	bool jit_blinded;
+	bool jit_spec_fenced;		/* built with spec_fence (spec_harden) */
 	/* BPF_ENABLE_STATS accounting (kmod/stats.c) */
 	atomic64_t run_time_ns;
 	atomic64_t run_cnt;
@@ -352,8 +353,8 @@ int kbpf_exec_protect(void *image, u32 size);
 void kbpf_exec_free(void *image, u32 size);
 
 /* kmod/jit.c */
-void kbpf_prog_jit(struct kbpf_prog *prog, const struct kbpf_subprog *subs, u32 sub_cnt,
-		   const struct kbpf_map_desc *const *call_maps);
+int kbpf_prog_jit(struct kbpf_prog *prog, const struct kbpf_subprog *subs, u32 sub_cnt,
+		  const struct kbpf_map_desc *const *call_maps);
 void kbpf_prog_jit_free(struct kbpf_prog *prog);
 
 /* kmod/stats.c */

@@ -307,7 +307,8 @@ int kbpf_cmd_prog_load(union bpf_attr *attr)
 		err = kbpf_prog_verify(prog, attr, subs, &sub_cnt, call_maps);
 	if (!err) {
 		kbpf_prog_prepare_helpers(prog);
-		kbpf_prog_jit(prog, subs, sub_cnt, call_maps);
+		/* -ENOTSUPP: it needs fences, and only the JIT has them */
+		err = kbpf_prog_jit(prog, subs, sub_cnt, call_maps);
 	}
 	kvfree(call_maps);
 	kvfree(subs);

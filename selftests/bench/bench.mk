@@ -2,6 +2,8 @@
 #   make bench                                  from the top level: both runners
 #   make -f selftests/bench/bench.mk native     native runner only (no VM)
 #   make -f selftests/bench/bench.mk vm         in-VM runner only (needs kbpf.ko)
+#   KBPF_BENCH_FENCE=1 make -f selftests/bench/bench.mk native
+#                                               the JIT with spec_fence (LFENCEs)
 # The exit status is non-zero only if a program failed to load or run, or the
 # runners disagree on a result (kbpf vs kernel vs the C reference).
 BENCH_OUT	?= build/bench

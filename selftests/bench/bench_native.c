@@ -147,6 +147,8 @@ static int nb_jit_load(struct nb_jit *j, const struct bpf_insn *insns, u32 cnt,
 	struct kbpf_jit_attr attr = {
 		.insns = insns, .insn_cnt = cnt, .subprogs = subs, .subprog_cnt = sub_cnt,
 		.stack_depth = stack_depth, .helpers = nb_helpers, .far_calls = true,
+		/* KBPF_BENCH_FENCE=1: the cost of spec_fence (spec_harden) */
+		.spec_fence = getenv("KBPF_BENCH_FENCE") && atoi(getenv("KBPF_BENCH_FENCE")),
 	};
 	struct kbpf_jit_layout *layout = NULL;
 	int err;

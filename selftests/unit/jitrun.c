@@ -3,12 +3,13 @@
 #include <sys/mman.h>
 #include "jitrun.h"
 
-int kt_jit_load_subprogs(struct kt_jit *j, const struct bpf_insn *insns, u32 cnt,
-			 const struct kbpf_subprog *subs, u32 sub_cnt, bool blind, u32 seed)
+int kt_jit_load_opts(struct kt_jit *j, const struct bpf_insn *insns, u32 cnt,
+		     const struct kbpf_subprog *subs, u32 sub_cnt, const struct kt_jit_opts *o)
 {
 	struct kbpf_jit_attr attr = {
 		.insns = insns, .insn_cnt = cnt, .subprogs = subs, .subprog_cnt = sub_cnt,
-		.helpers = kt_helpers, .far_calls = true, .blind = blind, .blind_seed = seed,
+		.helpers = kt_helpers, .far_calls = true, .blind = o->blind, .blind_seed = o->seed,
+		.spec_fence = o->fence,
 		/* what the last kt_verify*() found, so map calls get specialised */
 		.call_maps = cnt <= KT_MAX_PROG_INSNS ? kt_call_maps : NULL,
 		.map_helper = kt_jit_map_helper, .map_flat = kt_jit_map_flat,
@@ -35,9 +36,21 @@ int kt_jit_load_subprogs(struct kt_jit *j, const struct bpf_insn *insns, u32 cnt
 		goto out;
 	}
 	j->fn = (kbpf_jited_fn)j->mem;
+	if (o->keep_layout) {
+		j->layout = layout;
+		layout = NULL;
+	}
 out:
 	kbpf_jit_layout_free(layout);
 	return err;
+}
+
+int kt_jit_load_subprogs(struct kt_jit *j, const struct bpf_insn *insns, u32 cnt,
+			 const struct kbpf_subprog *subs, u32 sub_cnt, bool blind, u32 seed)
+{
+	struct kt_jit_opts o = { .blind = blind, .seed = seed };
+
+	return kt_jit_load_opts(j, insns, cnt, subs, sub_cnt, &o);
 }
 
 int kt_jit_load(struct kt_jit *j, const struct bpf_insn *insns, u32 cnt, u32 stack_depth,
@@ -52,5 +65,6 @@ void kt_jit_unload(struct kt_jit *j)
 {
 	if (j->mem)
 		munmap(j->mem, j->len);
+	kbpf_jit_layout_free(j->layout);
 	memset(j, 0, sizeof(*j));
 }

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Differential test: seeded random programs, valid by construction, run in
- * the interpreter and as JIT-compiled code (plain and blinded). r0, the
+ * the interpreter and as JIT-compiled code (plain, blinded, and with
+ * speculation fences). r0, the
  * context and the map (helper side effects) must come out identical.
  *   test_diff [-t filter]              KT_DIFF_COUNT programs (default 2000)
  *   KT_DIFF_COUNT=N KT_DIFF_SEED=S     change count and first seed
  */
+#define _GNU_SOURCE
 #include "progen.h"
 #include "jitrun.h"
 
@@ -40,8 +42,9 @@ static int diff_one(u64 seed)
 		.prog_type = BPF_PROG_TYPE_SOCKET_FILTER, .bpf_capable = true,
 		.map_from_fd = kt_map_from_fd, .subprogs = subs, .call_maps = kt_call_maps,
 	};
-	struct outcome a, b, c;
-	struct kt_jit j, jb;
+	struct kt_jit_opts fo = { .fence = true };
+	struct outcome a, b, c, d;
+	struct kt_jit j, jb, jf;
 	static char log[65536];
 	u32 n;
 	int err;
@@ -65,18 +68,30 @@ static int diff_one(u64 seed)
 	KT_EXPECT(!err, "seed %llu: jit failed (%d)", (unsigned long long)seed, err);
 	err = kt_jit_load_subprogs(&jb, prog, n, subs, va.subprog_cnt, true, (u32)seed);
 	KT_EXPECT(!err, "seed %llu: blinded jit failed (%d)", (unsigned long long)seed, err);
+	err = kt_jit_load_opts(&jf, prog, n, subs, va.subprog_cnt, &fo);
+	KT_EXPECT(!err, "seed %llu: fenced jit failed (%d)", (unsigned long long)seed, err);
+	/* without spec_fence no LFENCE (0f ae e8) at all; fences only ever add code */
+	KT_EXPECT(!memmem(j.mem, j.len, "\x0f\xae\xe8", 3) && jf.len >= j.len,
+		  "seed %llu: LFENCE in the plain image, or fenced image smaller",
+		  (unsigned long long)seed);
 	run_one(prog, n, NULL, &a, seed);
 	run_one(prog, n, j.fn, &b, seed);
 	run_one(prog, n, jb.fn, &c, seed);
+	run_one(prog, n, jf.fn, &d, seed);
 	kt_jit_unload(&j);
 	kt_jit_unload(&jb);
+	kt_jit_unload(&jf);
 	KT_EXPECT(a.r0 == b.r0, "seed %llu: r0 interp %#llx jit %#llx", (unsigned long long)seed,
 		  (unsigned long long)a.r0, (unsigned long long)b.r0);
 	KT_EXPECT(a.r0 == c.r0, "seed %llu: r0 interp %#llx blinded %#llx",
 		  (unsigned long long)seed, (unsigned long long)a.r0, (unsigned long long)c.r0);
-	KT_EXPECT(!memcmp(&a.skb, &b.skb, sizeof(a.skb)) && !memcmp(&a.skb, &c.skb, sizeof(a.skb)),
+	KT_EXPECT(a.r0 == d.r0, "seed %llu: r0 interp %#llx fenced %#llx",
+		  (unsigned long long)seed, (unsigned long long)a.r0, (unsigned long long)d.r0);
+	KT_EXPECT(!memcmp(&a.skb, &b.skb, sizeof(a.skb)) && !memcmp(&a.skb, &c.skb, sizeof(a.skb)) &&
+		  !memcmp(&a.skb, &d.skb, sizeof(a.skb)),
 		  "seed %llu: context differs", (unsigned long long)seed);
-	KT_EXPECT(!memcmp(a.map, b.map, sizeof(a.map)) && !memcmp(a.map, c.map, sizeof(a.map)),
+	KT_EXPECT(!memcmp(a.map, b.map, sizeof(a.map)) && !memcmp(a.map, c.map, sizeof(a.map)) &&
+		  !memcmp(a.map, d.map, sizeof(a.map)),
 		  "seed %llu: map contents differ", (unsigned long long)seed);
 	return 0;
 }

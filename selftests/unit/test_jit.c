@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 #define _GNU_SOURCE
 /*
- * The JIT, run natively: every ISA vector through the x86-64 JIT, with and
- * without constant blinding, must give the hand-worked r0.
+ * The JIT, run natively: every ISA vector through the x86-64 JIT, plain,
+ * with constant blinding and with speculation fences, must give the
+ * hand-worked r0.
  */
 #include "vectors.h"
 #include "jitrun.h"
@@ -11,6 +12,7 @@
 struct jit_case {
 	const struct kt_vec *v;
 	bool blind;
+	bool fence;
 };
 
 static int run_vec_jit(const void *arg)
@@ -22,6 +24,8 @@ static int run_vec_jit(const void *arg)
 		.prog_type = BPF_PROG_TYPE_SOCKET_FILTER, .bpf_capable = true,
 		.perfmon_capable = true, .map_from_fd = kt_map_from_fd,
 	};
+	struct kt_jit_opts o = { .blind = c->blind, .seed = 0x5eed, .fence = c->fence };
+	struct kbpf_subprog sub = { 0 };
 	struct kt_jit j;
 	int err;
 	u64 r0;
@@ -29,7 +33,8 @@ static int run_vec_jit(const void *arg)
 	memcpy(prog, c->v->insns, sizeof(prog));
 	err = kbpf_verify(&va);
 	KT_EXPECT(!err, "verifier rejected (%d)", err);
-	err = kt_jit_load(&j, prog, va.insn_cnt, va.stack_depth, c->blind, 0x5eed);
+	sub.stack_depth = va.stack_depth;
+	err = kt_jit_load_opts(&j, prog, va.insn_cnt, &sub, 1, &o);
 	KT_EXPECT(!err, "jit failed (%d)", err);
 	r0 = j.fn(NULL);
 	kt_jit_unload(&j);
@@ -85,19 +90,22 @@ static int test_jump_sizes_converge(void)
 	return 0;
 }
 
-static struct jit_case cases[2 * 128];
+static struct jit_case cases[3 * 128];
 
 static void all(void)
 {
 	char name[128];
 	size_t i, n = 0;
 
-	for (i = 0; i < kt_vecs_cnt && n + 2 <= ARRAY_SIZE(cases); i++) {
-		cases[n] = (struct jit_case){ &kt_vecs[i], false };
+	for (i = 0; i < kt_vecs_cnt && n + 3 <= ARRAY_SIZE(cases); i++) {
+		cases[n] = (struct jit_case){ &kt_vecs[i], false, false };
 		snprintf(name, sizeof(name), "jit/%s", kt_vecs[i].name);
 		kt_run_arg(name, run_vec_jit, &cases[n++]);
-		cases[n] = (struct jit_case){ &kt_vecs[i], true };
+		cases[n] = (struct jit_case){ &kt_vecs[i], true, false };
 		snprintf(name, sizeof(name), "jit_blinded/%s", kt_vecs[i].name);
+		kt_run_arg(name, run_vec_jit, &cases[n++]);
+		cases[n] = (struct jit_case){ &kt_vecs[i], false, true };
+		snprintf(name, sizeof(name), "jit_fenced/%s", kt_vecs[i].name);
 		kt_run_arg(name, run_vec_jit, &cases[n++]);
 	}
 	kt_run("jit/blinding_hides_constants", test_blinding_hides_constants);

@@ -25,8 +25,12 @@ struct loaded {
 	struct kbpf_tail_target target;
 };
 
+/* The JIT'd tests run twice: plain, then with speculation fences. */
+static bool fenced;
+
 static int load(struct loaded *l, bool jit)
 {
+	struct kt_jit_opts o = { .fence = fenced };
 	struct kbpf_subprog subs[KBPF_MAX_SUBPROGS];
 	char log[4096];
 	u32 sub_cnt;
@@ -37,7 +41,7 @@ static int load(struct loaded *l, bool jit)
 	l->target.insns = l->insns;
 	l->target.jit_entry = NULL;
 	if (jit) {
-		err = kt_jit_load_subprogs(&l->jit, l->insns, l->cnt, subs, sub_cnt, false, 0);
+		err = kt_jit_load_opts(&l->jit, l->insns, l->cnt, subs, sub_cnt, &o);
 		KT_EXPECT(!err, "jit %d", err);
 		l->target.jit_entry = (u8 *)l->jit.mem + KBPF_JIT_TAIL_OFFSET;
 	}
@@ -167,6 +171,20 @@ static int test_tail_basic_jit(void) { return tail_basic(true); }
 static int test_tail_limit_interp(void) { return tail_limit(false); }
 static int test_tail_limit_jit(void) { return tail_limit(true); }
 
+static int fenced_run(int (*fn)(bool))
+{
+	int err;
+
+	fenced = true;
+	err = fn(true);
+	fenced = false;
+	return err;
+}
+
+static int test_tail_basic_fenced(void) { return fenced_run(tail_basic); }
+static int test_tail_limit_fenced(void) { return fenced_run(tail_limit); }
+static int test_tail_ld_abs_fenced(void) { return fenced_run(tail_ld_abs); }
+
 static int expect_reject(struct bpf_insn *insns, u32 cnt, int want, const char *msg)
 {
 	char log[4096];
@@ -237,6 +255,9 @@ static void all(void)
 	kt_run("tail/limit_jit", test_tail_limit_jit);
 	kt_run("tail/ld_abs_interp", test_tail_ld_abs_interp);
 	kt_run("tail/ld_abs_jit", test_tail_ld_abs_jit);
+	kt_run("tail/basic_fenced", test_tail_basic_fenced);
+	kt_run("tail/limit_fenced", test_tail_limit_fenced);
+	kt_run("tail/ld_abs_fenced", test_tail_ld_abs_fenced);
 	kt_map_free(kt_fds[PA_FD]);
 	kt_map_free(kt_fds[H_FD]);
 }
