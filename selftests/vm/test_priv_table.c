@@ -442,3 +442,88 @@ void test_priv_unpriv_param(void)
 		      "writing the parameter without CAP_SYS_ADMIN was not EPERM");
 	}
 }
+
+/* jited_prog_len of prog loaded now by the current loader, or -errno. */
+static long jited_len(const struct bpf_insn *p, __u32 n)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+	int fd = b_prog_load(&be_kbpf, SF, p, n, "GPL", NULL, 0, NULL), r;
+
+	if (fd < 0)
+		return fd;
+	memset(&info, 0, sizeof(info));
+	r = b_obj_info(&be_kbpf, fd, &info, &len);
+	close(fd);
+	return r < 0 ? (long)r : (long)info.jited_prog_len;
+}
+
+/* The result of fn in a child with capabilities caps. */
+static long as_caps(__u64 caps, long (*fn)(const struct bpf_insn *, __u32),
+		    const struct bpf_insn *p, __u32 n)
+{
+	int pp[2], status;
+	long r = -EIO;
+	pid_t pid;
+
+	REQUIRE(pipe(pp) == 0, "pipe: %s", strerror(errno));
+	pid = fork();
+	REQUIRE(pid >= 0, "fork: %s", strerror(errno));
+	if (!pid) {
+		close(pp[0]);
+		kt_set_caps(caps);
+		r = fn(p, n);
+		_exit(write(pp[1], &r, sizeof(r)) == sizeof(r) ? 0 : 1);
+	}
+	close(pp[1]);
+	if (read(pp[0], &r, sizeof(r)) != sizeof(r))
+		r = -EIO;
+	close(pp[0]);
+	waitpid(pid, &status, 0);
+	return r;
+}
+
+/*
+ * spec_harden: a loader without CAP_PERFMON gets a fenced image (larger:
+ * LFENCE on both arms of each branch and after each store); with the JIT
+ * off its program cannot fall back to the interpreter (-ENOTSUPP), while
+ * root's still does.
+ */
+void test_priv_spec_fence(void)
+{
+	static const struct bpf_insn p[] = {
+		MOV64_IMM(BPF_REG_0, 0), ST_MEM(BPF_DW, BPF_REG_10, -8, 1),
+		LDX_MEM(BPF_W, BPF_REG_2, BPF_REG_1, 0),
+		JMP_IMM(BPF_JGT, BPF_REG_2, 10, 1), MOV64_IMM(BPF_REG_0, 1),
+		EXIT_INSN(),
+	};
+	const __u64 full = KT_CAP(BPF) | KT_CAP(PERFMON);
+	long plain, fenced, r;
+
+	kbpf_dev();
+	REQUIRE(!kt_set_param("spec_harden", "1") && !kt_set_param("jit_enable", "1"),
+		"set spec_harden=1 jit_enable=1");
+	plain = as_caps(full, jited_len, p, ARRAY_SIZE(p));
+	fenced = as_caps(KT_CAP(BPF), jited_len, p, ARRAY_SIZE(p));
+	kt_info("jited_prog_len: CAP_BPF+CAP_PERFMON %ld, CAP_BPF only %ld (fenced)", plain,
+		fenced);
+	CHECK(plain > 0 && fenced > plain, "fenced image %ld bytes, plain %ld", fenced, plain);
+
+	REQUIRE(!kt_set_param("spec_harden", "2"), "spec_harden=2");
+	r = as_caps(full, jited_len, p, ARRAY_SIZE(p));
+	CHECK(r == fenced, "spec_harden=2: CAP_PERFMON loader's image %ld bytes, want %ld", r,
+	      fenced);
+	REQUIRE(!kt_set_param("spec_harden", "0"), "spec_harden=0");
+	r = as_caps(KT_CAP(BPF), jited_len, p, ARRAY_SIZE(p));
+	CHECK(r == plain, "spec_harden=0: CAP_BPF loader's image %ld bytes, want %ld", r, plain);
+	EXPECT_RES("spec_harden=3", kt_set_param("spec_harden", "3"), EINVAL);
+
+	REQUIRE(!kt_set_param("spec_harden", "1") && !kt_set_param("jit_enable", "0"),
+		"spec_harden=1 jit_enable=0");
+	r = as_caps(KT_CAP(BPF), jited_len, p, ARRAY_SIZE(p));
+	CHECK(r == -524 /* ENOTSUPP */, "jit off, CAP_BPF loader: %s, want -ENOTSUPP (524)",
+	      kt_res(r));
+	r = as_caps(full, jited_len, p, ARRAY_SIZE(p));
+	CHECK(r == 0, "jit off, CAP_PERFMON loader: %s, want loaded and interpreted", kt_res(r));
+	CHECK(!kt_set_param("jit_enable", "1"), "jit_enable back to 1");
+}
