@@ -991,7 +991,12 @@ static int kbpf_check_exit(struct kbpf_venv *env, u32 *next)
 	struct kbpf_reg ret;
 	u32 callsite;
 
-	if (r0->type == KBPF_NOT_INIT) {
+	/*
+	 * Only the program's result must be set: a function may return
+	 * nothing (as 6.1's prepare_func_exit), the caller's R0 is then
+	 * uninitialised and reading it is refused there.
+	 */
+	if (r0->type == KBPF_NOT_INIT && !st->curframe) {
 		kbpf_vlog(env, "R0 !read_ok\n");
 		return -EACCES;
 	}
