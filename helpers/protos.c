@@ -150,6 +150,26 @@ static const struct kbpf_helper_proto kbpf_protos[KBPF_FUNC_MAX] = {
 		.arg = { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_ANYTHING, KBPF_ARG_PTR_TO_UNINIT_MEM,
 			 KBPF_ARG_CONST_SIZE },
 	},
+	/*
+	 * checksums over packet or other memory, for the program types that
+	 * edit packets (6.1: TC, XDP and LWT; kbpf has no LWT)
+	 */
+	[BPF_FUNC_csum_diff] = {
+		.name = "csum_diff", .ret = KBPF_RET_INTEGER, .pkt_access = true,
+		.types = KBPF_TYPE_BIT(BPF_PROG_TYPE_SCHED_CLS) |
+			 KBPF_TYPE_BIT(BPF_PROG_TYPE_SCHED_ACT) |
+			 KBPF_TYPE_BIT(BPF_PROG_TYPE_XDP),
+		.arg = { KBPF_ARG_PTR_TO_MEM_OR_NULL, KBPF_ARG_CONST_SIZE_OR_ZERO,
+			 KBPF_ARG_PTR_TO_MEM_OR_NULL, KBPF_ARG_CONST_SIZE_OR_ZERO,
+			 KBPF_ARG_ANYTHING },
+	},
+	/* the net_cls class of the task sending (6.1: TC and LWT programs) */
+	[BPF_FUNC_get_cgroup_classid] = {
+		.name = "get_cgroup_classid", .ret = KBPF_RET_INTEGER,
+		.types = KBPF_TYPE_BIT(BPF_PROG_TYPE_SCHED_CLS) |
+			 KBPF_TYPE_BIT(BPF_PROG_TYPE_SCHED_ACT),
+		.arg = { KBPF_ARG_PTR_TO_CTX },
+	},
 	/* the current task: tracing programs */
 	[BPF_FUNC_get_current_pid_tgid] = {
 		.name = "get_current_pid_tgid", .ret = KBPF_RET_INTEGER,

@@ -108,6 +108,8 @@ enum kbpf_arg_type {
 	KBPF_ARG_CONST_SIZE_OR_ZERO,	/* size of the previous argument, >= 0 */
 	KBPF_ARG_CONST_ALLOC_SIZE_OR_ZERO, /* a known constant: size of the returned memory */
 	KBPF_ARG_PTR_TO_ALLOC_MEM,	/* memory a helper allocated, unmoved (offset 0) */
+	/* as PTR_TO_MEM, or NULL (a known 0) when its size is 0 (Linux: PTR_MAYBE_NULL) */
+	KBPF_ARG_PTR_TO_MEM_OR_NULL,
 };
 
 /* Helpers only some program types may call (bit 1 << prog_type). */
@@ -266,6 +268,14 @@ u64 kbpf_ld_pkt(const void *ctx, s32 off, u32 size);
  * or -EFAULT with to zeroed.
  */
 s64 kbpf_skb_load_bytes(const void *ctx, u32 off, void *to, u32 len);
+
+/*
+ * bpf_csum_diff(from, from_size, to, to_size, seed): the 32-bit ones'
+ * complement sum of seed, the complement of each 32-bit word of from and
+ * each word of to (as 6.1's csum_partial over its scratch buffer), or
+ * -EINVAL when a size is not a multiple of 4 or both exceed 512 bytes.
+ */
+s64 kbpf_csum_diff(const void *from, u32 from_size, const void *to, u32 to_size, u32 seed);
 
 /*
  * Run a verified program in the interpreter. helpers has KBPF_FUNC_MAX

@@ -572,6 +572,24 @@ static int kbpf_check_call(struct kbpf_venv *env, u32 idx, const struct bpf_insn
 			mem_regno = regno;
 			mem_write = fn->arg[i] == KBPF_ARG_PTR_TO_UNINIT_MEM;
 			break;
+		case KBPF_ARG_PTR_TO_MEM_OR_NULL:
+			/*
+			 * NULL is a known 0 and stands for no memory: its size
+			 * must then be 0 too (the size check refuses a scalar
+			 * with any byte to access). A maybe-NULL pointer is not
+			 * NULL: it fails the memory check, unlike 6.1, which
+			 * lets e.g. map_value_or_null through.
+			 */
+			if (!kbpf_is_ptr(reg) && !(reg->type == KBPF_SCALAR &&
+						   kbpf_tnum_is_const(reg->var_off) &&
+						   !reg->var_off.value)) {
+				kbpf_vlog(env, "R%u type=%s expected=fp, pkt, map_value, mem, NULL\n",
+					  regno, kbpf_reg_type_name(reg->type));
+				return -EACCES;
+			}
+			mem_regno = regno;
+			mem_write = false;
+			break;
 		case KBPF_ARG_CONST_SIZE:
 		case KBPF_ARG_CONST_SIZE_OR_ZERO:
 			if (!mem_regno) {

@@ -178,6 +178,12 @@ static u64 kt_skb_load_bytes_fn(u64 ctx, u64 off, u64 to, u64 len, u64 a5)
 					(void *)(uintptr_t)to, (u32)len);
 }
 
+static u64 kt_csum_diff_fn(u64 from, u64 from_size, u64 to, u64 to_size, u64 seed)
+{
+	return (u64)kbpf_csum_diff((const void *)(uintptr_t)from, (u32)from_size,
+				   (const void *)(uintptr_t)to, (u32)to_size, (u32)seed);
+}
+
 /*
  * Fake ringbuf helpers, strict enough to be an oracle for the verifier's
  * reference tracking: samples come from a small pool of slots (a program
@@ -271,6 +277,8 @@ kbpf_helper_fn kt_helpers[KBPF_FUNC_MAX] = {
 	[BPF_FUNC_ringbuf_output] = kt_rb_output_fn,
 	[BPF_FUNC_ringbuf_query] = kt_rb_query_fn,
 	[BPF_FUNC_skb_load_bytes] = kt_skb_load_bytes_fn,
+	[BPF_FUNC_csum_diff] = kt_csum_diff_fn,
+	[BPF_FUNC_get_cgroup_classid] = kt_zero_fn,	/* no net_cls here */
 	[BPF_FUNC_ktime_get_ns] = kt_counter_fn,
 	[BPF_FUNC_ktime_get_boot_ns] = kt_counter_fn,
 	[BPF_FUNC_ktime_get_coarse_ns] = kt_counter_fn,

@@ -10,12 +10,15 @@
 #define R1 BPF_REG_1
 #define R2 BPF_REG_2
 #define R3 BPF_REG_3
+#define R4 BPF_REG_4
+#define R5 BPF_REG_5
 #define R10 BPF_REG_10
 #define MAXI 24
 #define Q_FD 9		/* fake QUEUE, value 8 */
 #define H_FD 10		/* fake HASH */
 #define KP BPF_PROG_TYPE_KPROBE
 #define SF BPF_PROG_TYPE_SOCKET_FILTER
+#define TC BPF_PROG_TYPE_SCHED_CLS
 
 struct hcase {
 	const char *name;
@@ -82,7 +85,113 @@ static const struct hcase cases[] = {
 	  KI_EXIT()),
 	H("pid_tgid_not_in_socket_filter", SF, false, -EINVAL, "invalid func",
 	  KI_CALL(BPF_FUNC_get_current_pid_tgid), KI_EXIT()),
+	/* csum_diff: memory or NULL, NULL only with size 0 (6.1's PTR_MAYBE_NULL) */
+	H("csum_diff_null_size_zero", TC, false, 0, NULL, KI_MOV64_IMM(R1, 0), KI_MOV64_IMM(R2, 0),
+	  KI_MOV64_IMM(R3, 0), KI_MOV64_IMM(R4, 0), KI_MOV64_IMM(R5, 0),
+	  KI_CALL(BPF_FUNC_csum_diff), KI_EXIT()),
+	H("csum_diff_null_size_four", TC, false, -EACCES, "R1 type=scalar", KI_MOV64_IMM(R1, 0),
+	  KI_MOV64_IMM(R2, 4), KI_MOV64_IMM(R3, 0), KI_MOV64_IMM(R4, 0), KI_MOV64_IMM(R5, 0),
+	  KI_CALL(BPF_FUNC_csum_diff), KI_EXIT()),
+	H("csum_diff_null_size_maybe_four", TC, false, -EACCES, "R1 type=scalar",
+	  KI_LDX_MEM(BPF_W, R2, R1, 0), KI_ALU64_IMM(BPF_AND, R2, 4), KI_MOV64_IMM(R1, 0),
+	  KI_MOV64_IMM(R3, 0), KI_MOV64_IMM(R4, 0), KI_MOV64_IMM(R5, 0),
+	  KI_CALL(BPF_FUNC_csum_diff), KI_EXIT()),
+	H("csum_diff_nonzero_scalar", TC, false, -EACCES, "expected=fp, pkt, map_value, mem, NULL",
+	  KI_MOV64_IMM(R1, 8), KI_MOV64_IMM(R2, 0), KI_MOV64_IMM(R3, 0), KI_MOV64_IMM(R4, 0),
+	  KI_MOV64_IMM(R5, 0), KI_CALL(BPF_FUNC_csum_diff), KI_EXIT()),
+	H("csum_diff_stack_then_null", TC, false, 0, NULL, KI_ST_MEM(BPF_DW, R10, -8, 1),
+	  KI_MOV64_REG(R1, R10), KI_ALU64_IMM(BPF_ADD, R1, -8), KI_MOV64_IMM(R2, 8),
+	  KI_MOV64_IMM(R3, 0), KI_MOV64_IMM(R4, 0), KI_MOV64_IMM(R5, 0),
+	  KI_CALL(BPF_FUNC_csum_diff), KI_EXIT()),
+	H("csum_diff_stack_past_fp", TC, false, -EACCES, "invalid indirect access",
+	  KI_ST_MEM(BPF_DW, R10, -8, 1), KI_MOV64_REG(R1, R10), KI_ALU64_IMM(BPF_ADD, R1, -8),
+	  KI_MOV64_IMM(R2, 12), KI_MOV64_IMM(R3, 0), KI_MOV64_IMM(R4, 0), KI_MOV64_IMM(R5, 0),
+	  KI_CALL(BPF_FUNC_csum_diff), KI_EXIT()),
+	H("csum_diff_uninit_stack", TC, false, -EACCES, "invalid read from stack",
+	  KI_MOV64_IMM(R1, 0), KI_MOV64_IMM(R2, 0), KI_MOV64_REG(R3, R10),
+	  KI_ALU64_IMM(BPF_ADD, R3, -8), KI_MOV64_IMM(R4, 8), KI_MOV64_IMM(R5, 0),
+	  KI_CALL(BPF_FUNC_csum_diff), KI_EXIT()),
+	H("csum_diff_not_in_socket_filter", SF, false, -EINVAL, "invalid func", KI_MOV64_IMM(R1, 0),
+	  KI_MOV64_IMM(R2, 0), KI_MOV64_IMM(R3, 0), KI_MOV64_IMM(R4, 0), KI_MOV64_IMM(R5, 0),
+	  KI_CALL(BPF_FUNC_csum_diff), KI_EXIT()),
+	/* get_cgroup_classid(ctx): TC only, and the ctx itself */
+	H("cgroup_classid_tc", TC, false, 0, NULL, KI_CALL(BPF_FUNC_get_cgroup_classid),
+	  KI_EXIT()),
+	H("cgroup_classid_not_ctx", TC, false, -EACCES, "expected=ctx", KI_MOV64_REG(R1, R10),
+	  KI_CALL(BPF_FUNC_get_cgroup_classid), KI_EXIT()),
+	H("cgroup_classid_not_in_socket_filter", SF, false, -EINVAL, "invalid func",
+	  KI_CALL(BPF_FUNC_get_cgroup_classid), KI_EXIT()),
 };
+
+/* RFC 1071, 16 bits at a time: an independent reference for csum_diff. */
+static u16 kt_inet_csum(const u8 *p, u32 len)
+{
+	u32 sum = 0, i;
+
+	for (i = 0; i < len; i += 2)
+		sum += (u32)p[i] << 8 | p[i + 1];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (u16)~sum;
+}
+
+/* Fold a 32-bit ones' complement sum to 16 bits, in network order like the data. */
+static u16 kt_fold(u32 csum)
+{
+	csum = (csum & 0xffff) + (csum >> 16);
+	csum = (csum & 0xffff) + (csum >> 16);
+	return (u16)csum;
+}
+
+/*
+ * kbpf_csum_diff agrees with RFC 1071 on an IPv4 header, a word diffed
+ * against itself cancels, and sizes 6.1 refuses are -EINVAL.
+ */
+static int test_csum_diff_values(void)
+{
+	u8 hdr[20] = { 0x45, 0, 0, 0x54, 0x12, 0x34, 0x40, 0, 64, 1, 0, 0,
+		       10, 0, 0, 1, 192, 168, 7, 9 };
+	u8 big[516] = { 0 };
+	u16 want, got;
+	s64 r;
+
+	want = kt_inet_csum(hdr, sizeof(hdr));
+	hdr[10] = want >> 8;
+	hdr[11] = want & 0xff;
+	KT_EXPECT(kt_inet_csum(hdr, sizeof(hdr)) == 0, "reference checksum does not verify");
+	r = kbpf_csum_diff(NULL, 0, hdr, sizeof(hdr), 0);
+	KT_EXPECT(r >= 0 && r <= 0xffffffffll, "csum_diff = %lld", (long long)r);
+	got = kt_fold((u32)r);
+	KT_EXPECT(got == 0xffff, "header with its checksum sums to %#x, want 0xffff", got);
+	/*
+	 * changing the TTL: the diff of the old and new word, seeded with the
+	 * old sum, gives the new sum (all in memory order, as the helper
+	 * loads words; so the checksum field is read and written that way)
+	 */
+	{
+		u8 old[4], neu[4];
+		u16 field;
+
+		memcpy(old, hdr + 8, 4);
+		hdr[8] = 63;
+		memcpy(neu, hdr + 8, 4);
+		memcpy(&field, hdr + 10, 2);
+		r = kbpf_csum_diff(old, 4, neu, 4, (u16)~field);
+		KT_EXPECT(r >= 0, "csum_diff = %lld", (long long)r);
+		field = (u16)~kt_fold((u32)r);
+		memcpy(hdr + 10, &field, 2);
+		got = kt_inet_csum(hdr, sizeof(hdr));
+		KT_EXPECT(got == 0, "updated header does not verify (%#x)", got);
+	}
+	r = kbpf_csum_diff(hdr, 4, hdr, 4, 0);
+	KT_EXPECT(r >= 0 && kt_fold((u32)r) == 0xffff, "x - x = %#llx", (long long)r);
+	KT_EXPECT(kbpf_csum_diff(NULL, 0, NULL, 0, 0) == 0, "empty sum not 0");
+	KT_EXPECT(kbpf_csum_diff(hdr, 2, NULL, 0, 0) == -EINVAL, "size 2 accepted");
+	KT_EXPECT(kbpf_csum_diff(NULL, 0, hdr, 6, 0) == -EINVAL, "size 6 accepted");
+	KT_EXPECT(kbpf_csum_diff(big, 256, big, 260, 0) == -EINVAL, "516 bytes accepted");
+	KT_EXPECT(kbpf_csum_diff(big, 256, big, 256, 0) >= 0, "512 bytes refused");
+	return 0;
+}
 
 static int run_hcase(const void *arg)
 {
@@ -123,6 +232,7 @@ static void all(void)
 		snprintf(name, sizeof(name), "helpers/%s", cases[i].name);
 		kt_run_arg(name, run_hcase, &cases[i]);
 	}
+	kt_run("helpers/csum_diff_values", test_csum_diff_values);
 	kt_map_free(kt_fds[Q_FD]);
 	kt_map_free(kt_fds[H_FD]);
 }
