@@ -348,9 +348,10 @@ static int kbpf_check_helper_mem(struct kbpf_venv *env, u32 regno, u32 size, boo
 		for (i = 0; i < size; i++) {
 			u32 b = KBPF_STACK_SIZE + off + i, j;
 
-			if (f->stack_type[b] == KBPF_STACK_SPILL)
+			if (f->stack_type[b] == KBPF_STACK_SPILL)	/* the spill's bytes */
 				for (j = b & ~7u; j < (b & ~7u) + 8; j++)
-					f->stack_type[j] = KBPF_STACK_MISC;
+					if (f->stack_type[j] == KBPF_STACK_SPILL)
+						f->stack_type[j] = KBPF_STACK_MISC;
 			f->stack_type[b] = KBPF_STACK_MISC;
 		}
 		kbpf_note_stack_depth(env, reg->frameno, off);

@@ -187,6 +187,8 @@ int kbpf_check_map_value_range(struct kbpf_venv *env, u32 regno, const struct kb
 			       s32 off, u32 size);
 int kbpf_check_alloc_mem_range(struct kbpf_venv *env, u32 regno, const struct kbpf_reg *reg,
 			       s32 off, u32 size);
+/* Bytes of the slot whose 8 stack types start at t that hold a spill (0 or its size). */
+u32 kbpf_spill_size(const u8 *t);
 int kbpf_check_stack_read_range(struct kbpf_venv *env, u32 frameno, s32 off, u32 size,
 				const char *what);
 /* state.c */

@@ -132,6 +132,30 @@ static const struct vcase cases[] = {
 	  PCALL(-1), KI_EXIT()),
 	C("callee_returns_own_stack", -EINVAL, "cannot return stack pointer", PCALL(2),
 	  KI_MOV64_IMM(R0, 0), KI_EXIT(), KI_MOV64_REG(R0, R10), KI_EXIT()),
+	/*
+	 * narrow spills (6.1): a 4-byte store of a scalar that fits, at the
+	 * start of a slot, fills back exactly with a 4-byte load; here it is
+	 * the offset of a 4-byte read in the 8-byte value
+	 */
+#define NARROW_FILL(st_off, val, ld_size, ld_off) \
+	val, KI_STX_MEM(BPF_W, R10, R6, st_off), LOOKUP(ARRAY_FD), \
+	KI_JMP_IMM(BPF_JNE, R0, 0, 2), KI_MOV64_IMM(R0, 0), KI_EXIT(), \
+	KI_LDX_MEM(ld_size, R6, R10, ld_off), KI_ALU64_REG(BPF_ADD, R0, R6), \
+	KI_LDX_MEM(BPF_W, R1, R0, 0), KI_MOV64_REG(R0, R6), KI_EXIT()
+	RUN("narrow_spill_fill_same_size", 4, NARROW_FILL(-16, KI_MOV32_IMM(R6, 4), BPF_W, -16)),
+	C("narrow_spill_fill_narrower", -EACCES, "max value is outside",
+	  NARROW_FILL(-16, KI_MOV32_IMM(R6, 4), BPF_H, -16)),
+	C("narrow_spill_fill_other_half", -EACCES, "invalid read from stack",
+	  NARROW_FILL(-16, KI_MOV32_IMM(R6, 4), BPF_W, -12)),
+	C("narrow_spill_fill_wider", -EACCES, "invalid read from stack",
+	  NARROW_FILL(-16, KI_MOV32_IMM(R6, 4), BPF_DW, -16)),
+	/* the upper bits are lost in the store: the fill is not the register */
+	C("narrow_spill_value_too_wide", -EACCES, "R0 unbounded memory access",
+	  NARROW_FILL(-16, KI_LD_IMM64(R6, 0x100000004ull), BPF_W, -16)),
+	/* not at the start of a slot: not kept */
+	C("narrow_spill_misaligned", -EACCES, "R0 unbounded memory access",
+	  NARROW_FILL(-12, KI_MOV32_IMM(R6, 4), BPF_W, -12)),
+#undef NARROW_FILL
 	/* a function may return nothing (6.1): only its caller's use of R0 is refused */
 	RUN("callee_void_return", 7, KI_MOV64_REG(R1, R10), KI_ALU64_IMM(BPF_ADD, R1, -8),
 	  PCALL(2), KI_LDX_MEM(BPF_DW, R0, R10, -8), KI_EXIT(),
