@@ -7,6 +7,11 @@
  */
 #include "kbpf_core.h"
 
+/* The program types with socket lookups (6.1: also cgroup sock_addr, sk_skb). */
+#define KBPF_TYPES_SK_LOOKUP	(KBPF_TYPE_BIT(BPF_PROG_TYPE_SCHED_CLS) | \
+				 KBPF_TYPE_BIT(BPF_PROG_TYPE_SCHED_ACT) | \
+				 KBPF_TYPE_BIT(BPF_PROG_TYPE_XDP))
+
 static const struct kbpf_helper_proto kbpf_protos[KBPF_FUNC_MAX] = {
 	[BPF_FUNC_map_lookup_elem] = {
 		.name = "map_lookup_elem",
@@ -169,6 +174,35 @@ static const struct kbpf_helper_proto kbpf_protos[KBPF_FUNC_MAX] = {
 		.types = KBPF_TYPE_BIT(BPF_PROG_TYPE_SCHED_CLS) |
 			 KBPF_TYPE_BIT(BPF_PROG_TYPE_SCHED_ACT),
 		.arg = { KBPF_ARG_PTR_TO_CTX },
+	},
+	/*
+	 * sockets of the kernel's TCP/UDP tables by 4-tuple, for the packet
+	 * program types (6.1: TC and XDP, and others kbpf lacks); each found
+	 * socket is a reference sk_release gives back
+	 */
+	[BPF_FUNC_sk_lookup_tcp] = {
+		.name = "sk_lookup_tcp", .ret = KBPF_RET_PTR_TO_SOCKET_OR_NULL,
+		.pkt_access = true, .acquire = true, .types = KBPF_TYPES_SK_LOOKUP,
+		.arg = { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_PTR_TO_MEM, KBPF_ARG_CONST_SIZE,
+			 KBPF_ARG_ANYTHING, KBPF_ARG_ANYTHING },
+	},
+	[BPF_FUNC_sk_lookup_udp] = {
+		.name = "sk_lookup_udp", .ret = KBPF_RET_PTR_TO_SOCKET_OR_NULL,
+		.pkt_access = true, .acquire = true, .types = KBPF_TYPES_SK_LOOKUP,
+		.arg = { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_PTR_TO_MEM, KBPF_ARG_CONST_SIZE,
+			 KBPF_ARG_ANYTHING, KBPF_ARG_ANYTHING },
+	},
+	/* also request and timewait sockets: a sock_common */
+	[BPF_FUNC_skc_lookup_tcp] = {
+		.name = "skc_lookup_tcp", .ret = KBPF_RET_PTR_TO_SOCK_COMMON_OR_NULL,
+		.pkt_access = true, .acquire = true, .types = KBPF_TYPES_SK_LOOKUP,
+		.arg = { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_PTR_TO_MEM, KBPF_ARG_CONST_SIZE,
+			 KBPF_ARG_ANYTHING, KBPF_ARG_ANYTHING },
+	},
+	[BPF_FUNC_sk_release] = {
+		.name = "sk_release", .ret = KBPF_RET_INTEGER, .types = KBPF_TYPES_SK_LOOKUP,
+		.arg = { KBPF_ARG_PTR_TO_SOCK_COMMON },
+		.release_arg = 1,
 	},
 	/* the current task: tracing programs */
 	[BPF_FUNC_get_current_pid_tgid] = {

@@ -110,6 +110,8 @@ enum kbpf_arg_type {
 	KBPF_ARG_PTR_TO_ALLOC_MEM,	/* memory a helper allocated, unmoved (offset 0) */
 	/* as PTR_TO_MEM, or NULL (a known 0) when its size is 0 (Linux: PTR_MAYBE_NULL) */
 	KBPF_ARG_PTR_TO_MEM_OR_NULL,
+	/* a socket from a lookup helper, not NULL, unmoved (Linux: ..._SOCK_COMMON) */
+	KBPF_ARG_PTR_TO_SOCK_COMMON,
 };
 
 /* Helpers only some program types may call (bit 1 << prog_type). */
@@ -126,6 +128,9 @@ enum kbpf_ret_type {
 	KBPF_RET_PTR_TO_MAP_VALUE_OR_NULL,
 	/* NULL, or memory of the size the ALLOC_SIZE argument gave */
 	KBPF_RET_PTR_TO_ALLOC_MEM_OR_NULL,
+	/* NULL, or a socket read as a struct bpf_sock (a full one, or any kind) */
+	KBPF_RET_PTR_TO_SOCKET_OR_NULL,
+	KBPF_RET_PTR_TO_SOCK_COMMON_OR_NULL,
 };
 
 struct kbpf_helper_proto {

@@ -444,6 +444,31 @@ static int kbpf_check_map_func(struct kbpf_venv *env, const struct kbpf_map_desc
 	return 0;
 }
 
+/*
+ * An ARG_PTR_TO_SOCK_COMMON argument (6.1's ARG_PTR_TO_BTF_ID_SOCK_COMMON
+ * without BTF): a socket a lookup returned, checked for NULL, unmoved;
+ * release: it must hold a reference.
+ */
+static int kbpf_check_sock_arg(struct kbpf_venv *env, u32 regno, bool release)
+{
+	const struct kbpf_reg *reg = &kbpf_cur_regs(env)[regno];
+
+	if (reg->type != KBPF_PTR_TO_SOCKET && reg->type != KBPF_PTR_TO_SOCK_COMMON) {
+		kbpf_vlog(env, "R%u type=%s expected=sock_common, sock\n", regno,
+			  kbpf_reg_type_name(reg->type));
+		return -EACCES;
+	}
+	if (reg->off) {
+		kbpf_vlog(env, "R%u must have zero offset when passed to release func\n", regno);
+		return -EACCES;
+	}
+	if (release && !reg->ref_obj_id) {
+		kbpf_vlog(env, "R%u must be referenced when passed to release function\n", regno);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* Remember the map a helper call uses, unless paths disagree. */
 static void kbpf_note_call_map(struct kbpf_venv *env, u32 idx, const struct kbpf_map_desc *map)
 {
@@ -626,6 +651,13 @@ static int kbpf_check_call(struct kbpf_venv *env, u32 idx, const struct bpf_insn
 			if (fn->release_arg == i + 1)
 				release_id = reg->ref_obj_id;
 			break;
+		case KBPF_ARG_PTR_TO_SOCK_COMMON:
+			err = kbpf_check_sock_arg(env, regno, fn->release_arg == i + 1);
+			if (err)
+				return err;
+			if (fn->release_arg == i + 1)
+				release_id = reg->ref_obj_id;
+			break;
 		default:
 			kbpf_vlog(env, "helper %s: unknown argument kind\n", fn->name);
 			return -EINVAL;
@@ -661,6 +693,14 @@ static int kbpf_check_call(struct kbpf_venv *env, u32 idx, const struct bpf_insn
 			regs[BPF_REG_0].type = KBPF_PTR_TO_MAP_VALUE_OR_NULL;
 			regs[BPF_REG_0].map = map;
 		}
+		break;
+	case KBPF_RET_PTR_TO_SOCKET_OR_NULL:
+	case KBPF_RET_PTR_TO_SOCK_COMMON_OR_NULL:
+		memset(&regs[BPF_REG_0], 0, sizeof(regs[0]));
+		kbpf_ptr_var_zero(&regs[BPF_REG_0]);
+		regs[BPF_REG_0].id = ++env->id_gen;
+		regs[BPF_REG_0].type = fn->ret == KBPF_RET_PTR_TO_SOCKET_OR_NULL ?
+				       KBPF_PTR_TO_SOCKET_OR_NULL : KBPF_PTR_TO_SOCK_COMMON_OR_NULL;
 		break;
 	case KBPF_RET_VOID:
 		memset(&regs[BPF_REG_0], 0, sizeof(regs[0]));
@@ -777,8 +817,7 @@ static void kbpf_mark_null(struct kbpf_state *st, u32 id, u32 ref_obj_id, bool i
 			kbpf_mark_known(r, 0);
 			continue;
 		}
-		r->type = r->type == KBPF_PTR_TO_MAP_VALUE_OR_NULL ? KBPF_PTR_TO_MAP_VALUE :
-			  KBPF_PTR_TO_ALLOC_MEM;
+		r->type = kbpf_type_non_null(r->type);
 		r->id = 0;	/* ref_obj_id stays: release finds the copies through it */
 	}
 }

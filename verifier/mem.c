@@ -267,6 +267,11 @@ int kbpf_check_mem(struct kbpf_venv *env, u32 regno, s32 off, u32 size, bool wri
 		}
 		break;
 	}
+	case KBPF_PTR_TO_SOCKET:
+	case KBPF_PTR_TO_SOCK_COMMON:
+		if (kbpf_check_sock_access(env, regno, reg, off, size, write))
+			return -EACCES;
+		break;
 	case KBPF_PTR_TO_PACKET:
 	case KBPF_PTR_TO_PACKET_META:
 		if (write && !kbpf_pkt_writable(env->attr->prog_type)) {

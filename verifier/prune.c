@@ -147,6 +147,12 @@ static bool kbpf_regsafe(const struct kbpf_reg *old, const struct kbpf_reg *cur,
 	case KBPF_PTR_TO_ALLOC_MEM_OR_NULL:
 		return old->mem_size == cur->mem_size && old->off == cur->off &&
 		       kbpf_range_within(old, cur) && kbpf_check_ids(idmap, old->id, cur->id);
+	case KBPF_PTR_TO_SOCKET:
+	case KBPF_PTR_TO_SOCK_COMMON:
+		return old->off == cur->off;
+	case KBPF_PTR_TO_SOCKET_OR_NULL:
+	case KBPF_PTR_TO_SOCK_COMMON_OR_NULL:
+		return old->off == cur->off && kbpf_check_ids(idmap, old->id, cur->id);
 	}
 	return false;
 }

@@ -279,6 +279,11 @@ kbpf_helper_fn kt_helpers[KBPF_FUNC_MAX] = {
 	[BPF_FUNC_skb_load_bytes] = kt_skb_load_bytes_fn,
 	[BPF_FUNC_csum_diff] = kt_csum_diff_fn,
 	[BPF_FUNC_get_cgroup_classid] = kt_zero_fn,	/* no net_cls here */
+	/* no socket tables here: lookups find nothing */
+	[BPF_FUNC_sk_lookup_tcp] = kt_zero_fn,
+	[BPF_FUNC_sk_lookup_udp] = kt_zero_fn,
+	[BPF_FUNC_skc_lookup_tcp] = kt_zero_fn,
+	[BPF_FUNC_sk_release] = kt_zero_fn,
 	[BPF_FUNC_ktime_get_ns] = kt_counter_fn,
 	[BPF_FUNC_ktime_get_boot_ns] = kt_counter_fn,
 	[BPF_FUNC_ktime_get_coarse_ns] = kt_counter_fn,

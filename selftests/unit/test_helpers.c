@@ -12,8 +12,9 @@
 #define R3 BPF_REG_3
 #define R4 BPF_REG_4
 #define R5 BPF_REG_5
+#define R6 BPF_REG_6
 #define R10 BPF_REG_10
-#define MAXI 24
+#define MAXI 48
 #define Q_FD 9		/* fake QUEUE, value 8 */
 #define H_FD 10		/* fake HASH */
 #define KP BPF_PROG_TYPE_KPROBE
@@ -31,6 +32,20 @@ struct hcase {
 
 #define H(n, t, pm, e, l, ...) { .name = n, .type = t, .perfmon = pm, .err = (e), .log = (l), \
 	.insns = { __VA_ARGS__ } }
+/* r0 = bpf_<fn>(ctx, fp - 48: a zeroed bpf_sock_tuple, its size, 0, 0) */
+#define SK_LOOKUP(fn) \
+	KI_MOV64_IMM(R2, 0), KI_STX_MEM(BPF_DW, R10, R2, -8), KI_STX_MEM(BPF_DW, R10, R2, -16), \
+	KI_STX_MEM(BPF_DW, R10, R2, -24), KI_STX_MEM(BPF_DW, R10, R2, -32), \
+	KI_STX_MEM(BPF_DW, R10, R2, -40), KI_STX_MEM(BPF_DW, R10, R2, -48), \
+	KI_MOV64_REG(R2, R10), KI_ALU64_IMM(BPF_ADD, R2, -48), \
+	KI_MOV64_IMM(R3, sizeof(struct bpf_sock_tuple)), KI_MOV64_IMM(R4, 0), \
+	KI_MOV64_IMM(R5, 0), KI_CALL(BPF_FUNC_ ## fn)
+/* SK_LOOKUP, then return 0 if nothing was found; the socket in R0 and R6 */
+#define SK_FOUND(fn) \
+	SK_LOOKUP(fn), KI_MOV64_REG(R6, R0), KI_JMP_IMM(BPF_JNE, R0, 0, 2), \
+	KI_MOV64_IMM(R0, 0), KI_EXIT()
+#define SK_RELEASE_R6 KI_MOV64_REG(R1, R6), KI_CALL(BPF_FUNC_sk_release)
+#define SKF(f) offsetof(struct bpf_sock, f)
 /* r1 = fp - 16 */
 #define BUF16 KI_MOV64_REG(R1, R10), KI_ALU64_IMM(BPF_ADD, R1, -16)
 
@@ -121,6 +136,61 @@ static const struct hcase cases[] = {
 	  KI_CALL(BPF_FUNC_get_cgroup_classid), KI_EXIT()),
 	H("cgroup_classid_not_in_socket_filter", SF, false, -EINVAL, "invalid func",
 	  KI_CALL(BPF_FUNC_get_cgroup_classid), KI_EXIT()),
+	/* sockets: a reference each, NULL-checked, read-only bpf_sock fields */
+	H("sk_lookup_release", TC, false, 0, NULL, SK_FOUND(sk_lookup_tcp), SK_RELEASE_R6,
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	H("sk_lookup_udp_xdp", BPF_PROG_TYPE_XDP, false, 0, NULL, SK_FOUND(sk_lookup_udp),
+	  SK_RELEASE_R6, KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	H("sk_lookup_leak", TC, false, -EINVAL, "Unreleased reference", SK_FOUND(sk_lookup_tcp),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	H("sk_release_unchecked", TC, false, -EACCES, "R1 type=sock_or_null expected=sock_common",
+	  SK_LOOKUP(sk_lookup_tcp), KI_MOV64_REG(R1, R0), KI_CALL(BPF_FUNC_sk_release),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	/* released copies: unreadable, or (CAP_PERFMON) numbers */
+	H("sk_release_twice", TC, false, -EACCES, "R6 !read_ok",
+	  SK_FOUND(sk_lookup_tcp), SK_RELEASE_R6, SK_RELEASE_R6, KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	H("sk_release_twice_perfmon", TC, true, -EACCES, "R1 type=scalar expected=sock_common",
+	  SK_FOUND(sk_lookup_tcp), SK_RELEASE_R6, SK_RELEASE_R6, KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	H("sk_use_after_release", TC, true, -EACCES, "invalid mem access 'scalar'",
+	  SK_FOUND(sk_lookup_tcp), SK_RELEASE_R6, KI_LDX_MEM(BPF_W, R0, R6, SKF(family)),
+	  KI_EXIT()),
+	H("sk_release_not_a_socket", TC, false, -EACCES, "R1 type=fp expected=sock_common",
+	  KI_MOV64_REG(R1, R10), KI_CALL(BPF_FUNC_sk_release), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	H("sk_read_fields", TC, false, 0, NULL, SK_FOUND(sk_lookup_tcp),
+	  KI_LDX_MEM(BPF_W, R1, R6, SKF(family)), KI_LDX_MEM(BPF_B, R1, R6, SKF(state)),
+	  KI_LDX_MEM(BPF_H, R1, R6, SKF(dst_port)), KI_LDX_MEM(BPF_W, R1, R6, SKF(dst_port)),
+	  KI_LDX_MEM(BPF_B, R1, R6, SKF(dst_ip6[1]) + 3), KI_LDX_MEM(BPF_W, R1, R6, SKF(mark)),
+	  SK_RELEASE_R6, KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	H("sk_read_64bit", TC, false, -EACCES, "invalid sock access off=0 size=8",
+	  SK_FOUND(sk_lookup_tcp), KI_LDX_MEM(BPF_DW, R1, R6, 0), SK_RELEASE_R6,
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	H("sk_read_port_padding", TC, false, -EACCES, "invalid sock access off=50 size=2",
+	  SK_FOUND(sk_lookup_tcp), KI_LDX_MEM(BPF_H, R1, R6, SKF(dst_port) + 2), SK_RELEASE_R6,
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	H("sk_read_narrow_mark", TC, false, -EACCES, "invalid sock access off=16 size=2",
+	  SK_FOUND(sk_lookup_tcp), KI_LDX_MEM(BPF_H, R1, R6, SKF(mark)), SK_RELEASE_R6,
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	H("sk_read_past_end", TC, false, -EACCES, "invalid sock access off=80 size=4",
+	  SK_FOUND(sk_lookup_tcp), KI_LDX_MEM(BPF_W, R1, R6, sizeof(struct bpf_sock)),
+	  SK_RELEASE_R6, KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	H("sk_write_field", TC, false, -EACCES, "R6 cannot write into sock",
+	  SK_FOUND(sk_lookup_tcp), KI_ST_MEM(BPF_W, R6, SKF(mark), 1), SK_RELEASE_R6,
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	H("sk_pointer_arith", TC, false, -EACCES, "R6 pointer arithmetic on sock prohibited",
+	  SK_FOUND(sk_lookup_tcp), KI_ALU64_IMM(BPF_ADD, R6, 4), SK_RELEASE_R6,
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	H("skc_read_common_field", TC, false, 0, NULL, SK_FOUND(skc_lookup_tcp),
+	  KI_LDX_MEM(BPF_W, R1, R6, SKF(src_port)), SK_RELEASE_R6, KI_MOV64_IMM(R0, 0),
+	  KI_EXIT()),
+	H("skc_read_full_socket_field", TC, false, -EACCES,
+	  "invalid sock_common access off=16 size=4", SK_FOUND(skc_lookup_tcp),
+	  KI_LDX_MEM(BPF_W, R1, R6, SKF(mark)), SK_RELEASE_R6, KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	H("sk_lookup_tuple_past_fp", TC, false, -EACCES, "invalid indirect access",
+	  KI_MOV64_REG(R2, R10), KI_ALU64_IMM(BPF_ADD, R2, -8),
+	  KI_MOV64_IMM(R3, sizeof(struct bpf_sock_tuple)), KI_MOV64_IMM(R4, 0),
+	  KI_MOV64_IMM(R5, 0), KI_CALL(BPF_FUNC_sk_lookup_tcp), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	H("sk_lookup_not_in_socket_filter", SF, false, -EINVAL, "invalid func",
+	  SK_LOOKUP(sk_lookup_tcp), KI_MOV64_IMM(R0, 0), KI_EXIT()),
 };
 
 /* RFC 1071, 16 bits at a time: an independent reference for csum_diff. */
