@@ -84,3 +84,14 @@ u64 kbpf_helper_get_cgroup_classid(u64 ctx, u64 r2, u64 r3, u64 r4, u64 r5)
 #endif
 	return classid;
 }
+
+/*
+ * s64 bpf_csum_update(skb, csum): 6.1 adds csum to skb->csum when the skb
+ * has ip_summed == CHECKSUM_COMPLETE, else returns -ENOTSUPP. kbpf's
+ * packet contexts carry no checksum state, like the CHECKSUM_NONE skbs of
+ * 6.1's BPF_PROG_TEST_RUN: -ENOTSUPP.
+ */
+u64 kbpf_helper_csum_update(u64 ctx, u64 csum, u64 r3, u64 r4, u64 r5)
+{
+	return (u64)(s64)-ENOTSUPP;
+}

@@ -80,6 +80,7 @@ static const struct kbpf_helper_proto kbpf_protos[KBPF_FUNC_MAX] = {
 	},
 	[BPF_FUNC_probe_read_kernel_str] = {
 		.name = "probe_read_kernel_str", .ret = KBPF_RET_INTEGER, .gpl_only = true,
+		.ret_le_size = true,	/* bytes written, NUL included */
 		.perfmon = true,
 		.arg = { KBPF_ARG_PTR_TO_UNINIT_MEM, KBPF_ARG_CONST_SIZE_OR_ZERO,
 			 KBPF_ARG_ANYTHING },
@@ -92,6 +93,7 @@ static const struct kbpf_helper_proto kbpf_protos[KBPF_FUNC_MAX] = {
 	},
 	[BPF_FUNC_probe_read_user_str] = {
 		.name = "probe_read_user_str", .ret = KBPF_RET_INTEGER, .gpl_only = true,
+		.ret_le_size = true,	/* bytes written, NUL included */
 		.perfmon = true,
 		.arg = { KBPF_ARG_PTR_TO_UNINIT_MEM, KBPF_ARG_CONST_SIZE_OR_ZERO,
 			 KBPF_ARG_ANYTHING },
@@ -105,6 +107,7 @@ static const struct kbpf_helper_proto kbpf_protos[KBPF_FUNC_MAX] = {
 	},
 	[BPF_FUNC_probe_read_str] = {
 		.name = "probe_read_str", .ret = KBPF_RET_INTEGER, .gpl_only = true,
+		.ret_le_size = true,	/* bytes written, NUL included */
 		.types = KBPF_TYPES_TRACING,
 		.arg = { KBPF_ARG_PTR_TO_UNINIT_MEM, KBPF_ARG_CONST_SIZE_OR_ZERO,
 			 KBPF_ARG_ANYTHING },
@@ -142,6 +145,7 @@ static const struct kbpf_helper_proto kbpf_protos[KBPF_FUNC_MAX] = {
 	},
 	[BPF_FUNC_get_stack] = {
 		.name = "get_stack", .ret = KBPF_RET_INTEGER, .gpl_only = true,
+		.ret_le_size = true,	/* bytes written */
 		.types = KBPF_TYPES_TRACING,
 		.arg = { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_PTR_TO_UNINIT_MEM,
 			 KBPF_ARG_CONST_SIZE_OR_ZERO, KBPF_ARG_ANYTHING },
@@ -167,6 +171,13 @@ static const struct kbpf_helper_proto kbpf_protos[KBPF_FUNC_MAX] = {
 		.arg = { KBPF_ARG_PTR_TO_MEM_OR_NULL, KBPF_ARG_CONST_SIZE_OR_ZERO,
 			 KBPF_ARG_PTR_TO_MEM_OR_NULL, KBPF_ARG_CONST_SIZE_OR_ZERO,
 			 KBPF_ARG_ANYTHING },
+	},
+	/* add to the skb's CHECKSUM_COMPLETE sum (6.1: TC and LWT xmit) */
+	[BPF_FUNC_csum_update] = {
+		.name = "csum_update", .ret = KBPF_RET_INTEGER,
+		.types = KBPF_TYPE_BIT(BPF_PROG_TYPE_SCHED_CLS) |
+			 KBPF_TYPE_BIT(BPF_PROG_TYPE_SCHED_ACT),
+		.arg = { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_ANYTHING },
 	},
 	/* the net_cls class of the task sending (6.1: TC and LWT programs) */
 	[BPF_FUNC_get_cgroup_classid] = {

@@ -22,6 +22,7 @@ const kbpf_helper_fn kbpf_helper_fns[KBPF_FUNC_MAX] = {
 	[BPF_FUNC_skb_load_bytes]	= kbpf_helper_skb_load_bytes,
 	[BPF_FUNC_csum_diff]		= kbpf_helper_csum_diff,
 	[BPF_FUNC_get_cgroup_classid]	= kbpf_helper_get_cgroup_classid,
+	[BPF_FUNC_csum_update]		= kbpf_helper_csum_update,
 	[BPF_FUNC_sk_lookup_tcp]	= kbpf_helper_sk_lookup_tcp,
 	[BPF_FUNC_sk_lookup_udp]	= kbpf_helper_sk_lookup_udp,
 	[BPF_FUNC_skc_lookup_tcp]	= kbpf_helper_skc_lookup_tcp,

@@ -147,6 +147,11 @@ struct kbpf_helper_proto {
 	 */
 	bool acquire;
 	u8 release_arg;
+	/*
+	 * An integer result of at most the size argument's largest value,
+	 * or a negative errno (bytes written; 6.1's do_refine_retval_range())
+	 */
+	bool ret_le_size;
 	u64 types;			/* KBPF_TYPE_BIT()s that may call it; 0: all */
 	/* map types this helper takes; 0: any map but those limited to other helpers */
 	u64 map_types;

@@ -157,6 +157,15 @@ static int kbpf_check_alu(struct kbpf_venv *env, const struct bpf_insn *insn)
 		return 0;
 	}
 	if (kbpf_is_ptr(dst) || kbpf_is_ptr(src)) {
+		/*
+		 * as 6.1: a 32-bit difference with a pointer is no pointer,
+		 * only a number, which CAP_PERFMON loaders may see
+		 */
+		if (!is64 && op == BPF_SUB && env->attr->perfmon_capable) {
+			kbpf_mark_unknown(&srcv);
+			kbpf_scalar_mov32(dst, &srcv);	/* unknown, the upper half zero */
+			return 0;
+		}
 		if (!is64) {
 			kbpf_vlog(env, "R%u 32-bit pointer arithmetic prohibited\n",
 				  insn->dst_reg);
@@ -518,6 +527,7 @@ static int kbpf_check_call(struct kbpf_venv *env, u32 idx, const struct bpf_insn
 	const struct kbpf_helper_proto *fn;
 	const struct kbpf_map_desc *map = NULL;
 	u32 i, mem_regno = 0, alloc_size = 0, release_id = 0;
+	u64 size_max = 0;
 	bool mem_write = false;
 	int err;
 
@@ -626,6 +636,7 @@ static int kbpf_check_call(struct kbpf_venv *env, u32 idx, const struct bpf_insn
 						     fn->arg[i] == KBPF_ARG_CONST_SIZE_OR_ZERO);
 			if (err)
 				return err;
+			size_max = reg->umax;	/* < KBPF_MAX_VAR_SIZE: checked */
 			mem_regno = 0;
 			break;
 		case KBPF_ARG_CONST_ALLOC_SIZE_OR_ZERO:
@@ -707,6 +718,12 @@ static int kbpf_check_call(struct kbpf_venv *env, u32 idx, const struct bpf_insn
 		break;
 	default:
 		kbpf_mark_unknown(&regs[BPF_REG_0]);
+		if (fn->ret_le_size) {
+			/* both views: callers often test the low half (s32) */
+			regs[BPF_REG_0].smax = (s64)size_max;
+			regs[BPF_REG_0].s32_max = (s32)size_max;
+			kbpf_reg_sync(&regs[BPF_REG_0]);
+		}
 		break;
 	}
 	if (fn->acquire) {

@@ -156,6 +156,19 @@ static const struct vcase cases[] = {
 	C("narrow_spill_misaligned", -EACCES, "R0 unbounded memory access",
 	  NARROW_FILL(-12, KI_MOV32_IMM(R6, 4), BPF_W, -12)),
 #undef NARROW_FILL
+	/*
+	 * << 32 moves the s32 range up whole: a low half known only to be
+	 * s32 <= 7 sign-extends (<<32 s>>32) to at most 7 (6.1's idiom)
+	 */
+#define SEXT_OFF(max) \
+	LOOKUP(ARRAY_FD), KI_JMP_IMM(BPF_JNE, R0, 0, 2), KI_MOV64_IMM(R0, 0), KI_EXIT(), \
+	KI_LDX_MEM(BPF_W, R6, R0, 0), KI_JMP32_IMM(BPF_JSGT, R6, max, 5), \
+	KI_ALU64_IMM(BPF_LSH, R6, 32), KI_ALU64_IMM(BPF_ARSH, R6, 32), \
+	KI_JMP_IMM(BPF_JSLT, R6, 0, 2), KI_ALU64_REG(BPF_ADD, R0, R6), \
+	KI_LDX_MEM(BPF_B, R1, R0, 0), KI_MOV64_IMM(R0, 0), KI_EXIT()
+	RUN("lsh32_keeps_s32_range", 0, SEXT_OFF(7)),
+	C("lsh32_keeps_s32_range_too_far", -EACCES, "max value is outside", SEXT_OFF(8)),
+#undef SEXT_OFF
 	/* a function may return nothing (6.1): only its caller's use of R0 is refused */
 	RUN("callee_void_return", 7, KI_MOV64_REG(R1, R10), KI_ALU64_IMM(BPF_ADD, R1, -8),
 	  PCALL(2), KI_LDX_MEM(BPF_DW, R0, R10, -8), KI_EXIT(),
