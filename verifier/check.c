@@ -531,6 +531,11 @@ static int kbpf_check_call(struct kbpf_venv *env, u32 idx, const struct bpf_insn
 	bool mem_write = false;
 	int err;
 
+	/* kbpf has no BTF, so no kfuncs; one in dead code becomes a jump (6.1) */
+	if (insn->src_reg == BPF_PSEUDO_KFUNC_CALL) {
+		kbpf_vlog(env, "%u: kernel function calls are not supported\n", idx);
+		return -EINVAL;
+	}
 	fn = kbpf_helper_proto(insn->imm, env->attr->prog_type);
 	if (fn && fn->perfmon && !env->attr->perfmon_capable)
 		fn = NULL;	/* as Linux: such helpers do not exist for them */

@@ -190,6 +190,13 @@ static const struct vcase cases[] = {
 	  PCALL(2), KI_MOV64_IMM(R0, 0), KI_EXIT(),
 	  KI_MOV64_REG(R2, R10), KI_STX_MEM(BPF_DW, R1, R2, 0), KI_MOV64_IMM(R0, 0), KI_EXIT()),
 	C("unknown_helper", -EINVAL, "invalid func", KI_CALL(10000), KI_EXIT()),
+	/* no kfuncs (no BTF): refused when reached, dead code may hold one (6.1) */
+	C("kfunc_call_reached", -EINVAL, "kernel function calls are not supported",
+	  RAW(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_KFUNC_CALL, 0, 0), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	RUN("kfunc_call_dead", 1, KI_MOV64_IMM(R0, 1), KI_JMP_IMM(BPF_JGT, R0, 0, 1),
+	  RAW(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_KFUNC_CALL, 0, 0), KI_EXIT()),
+	C("kfunc_call_reserved_off", -EINVAL, "reserved fields",
+	  RAW(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_KFUNC_CALL, 1, 0), KI_MOV64_IMM(R0, 0), KI_EXIT()),
 	/* control flow: -EINVAL */
 	C("jump_out_of_range", -EINVAL, "jump out of range", KI_MOV64_IMM(R0, 0),
 	  KI_JMP_IMM(BPF_JEQ, R0, 0, 5), KI_EXIT()),
