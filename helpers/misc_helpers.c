@@ -95,3 +95,17 @@ u64 kbpf_helper_csum_update(u64 ctx, u64 csum, u64 r3, u64 r4, u64 r5)
 {
 	return (u64)(s64)-ENOTSUPP;
 }
+
+/* long bpf_strtol(const char *buf, size_t buf_len, u64 flags, long *res) */
+u64 kbpf_helper_strtol(u64 buf, u64 len, u64 flags, u64 res, u64 r5)
+{
+	return (u64)kbpf_strtol((const void *)(unsigned long)buf, (u32)len, flags,
+				(s64 *)(unsigned long)res);
+}
+
+/* long bpf_strtoul(const char *buf, size_t buf_len, u64 flags, unsigned long *res) */
+u64 kbpf_helper_strtoul(u64 buf, u64 len, u64 flags, u64 res, u64 r5)
+{
+	return (u64)kbpf_strtoul((const void *)(unsigned long)buf, (u32)len, flags,
+				 (u64 *)(unsigned long)res);
+}

@@ -215,6 +215,17 @@ static const struct kbpf_helper_proto kbpf_protos[KBPF_FUNC_MAX] = {
 		.arg = { KBPF_ARG_PTR_TO_SOCK_COMMON },
 		.release_arg = 1,
 	},
+	/* numbers from strings: every program type (Linux's bpf_base_func_proto) */
+	[BPF_FUNC_strtol] = {
+		.name = "strtol", .ret = KBPF_RET_INTEGER,
+		.arg = { KBPF_ARG_PTR_TO_MEM, KBPF_ARG_CONST_SIZE, KBPF_ARG_ANYTHING,
+			 KBPF_ARG_PTR_TO_LONG },
+	},
+	[BPF_FUNC_strtoul] = {
+		.name = "strtoul", .ret = KBPF_RET_INTEGER,
+		.arg = { KBPF_ARG_PTR_TO_MEM, KBPF_ARG_CONST_SIZE, KBPF_ARG_ANYTHING,
+			 KBPF_ARG_PTR_TO_LONG },
+	},
 	/* the current task: tracing programs */
 	[BPF_FUNC_get_current_pid_tgid] = {
 		.name = "get_current_pid_tgid", .ret = KBPF_RET_INTEGER,

@@ -112,6 +112,8 @@ enum kbpf_arg_type {
 	KBPF_ARG_PTR_TO_MEM_OR_NULL,
 	/* a socket from a lookup helper, not NULL, unmoved (Linux: ..._SOCK_COMMON) */
 	KBPF_ARG_PTR_TO_SOCK_COMMON,
+	/* 8 writable bytes, 8-aligned (Linux: FIXED_SIZE_MEM | MEM_UNINIT | MEM_ALIGNED) */
+	KBPF_ARG_PTR_TO_LONG,
 };
 
 /* Helpers only some program types may call (bit 1 << prog_type). */
@@ -286,6 +288,14 @@ s64 kbpf_skb_load_bytes(const void *ctx, u32 off, void *to, u32 len);
  * -EINVAL when a size is not a multiple of 4 or both exceed 512 bytes.
  */
 s64 kbpf_csum_diff(const void *from, u32 from_size, const void *to, u32 to_size, u32 seed);
+
+/*
+ * bpf_strtol / bpf_strtoul(buf, len, flags, res): the number at the start
+ * of buf[0, len) in base flags (0: from its prefix) into *res (0 on
+ * error); bytes consumed, or -EINVAL / -ERANGE (6.1's rules).
+ */
+s64 kbpf_strtol(const void *buf, u32 len, u64 flags, s64 *res);
+s64 kbpf_strtoul(const void *buf, u32 len, u64 flags, u64 *res);
 
 /*
  * Run a verified program in the interpreter. helpers has KBPF_FUNC_MAX

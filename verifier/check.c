@@ -454,6 +454,26 @@ static int kbpf_check_map_func(struct kbpf_venv *env, const struct kbpf_map_desc
 }
 
 /*
+ * An ARG_PTR_TO_LONG argument: the helper writes a u64 there, aligned for
+ * every value of the pointer (6.1's MEM_ALIGNED is a strict check).
+ */
+static int kbpf_check_long_arg(struct kbpf_venv *env, u32 regno)
+{
+	const struct kbpf_reg *reg = &kbpf_cur_regs(env)[regno];
+
+	if (!kbpf_is_ptr(reg)) {
+		kbpf_vlog(env, "R%u type=%s expected=fp, map_value, mem\n", regno,
+			  kbpf_reg_type_name(reg->type));
+		return -EACCES;
+	}
+	if (((u64)(s64)reg->off | reg->var_off.value | reg->var_off.mask) & 7) {
+		kbpf_vlog(env, "misaligned access off %d size 8 through R%u\n", reg->off, regno);
+		return -EACCES;
+	}
+	return kbpf_check_helper_mem(env, regno, sizeof(u64), true);
+}
+
+/*
  * An ARG_PTR_TO_SOCK_COMMON argument (6.1's ARG_PTR_TO_BTF_ID_SOCK_COMMON
  * without BTF): a socket a lookup returned, checked for NULL, unmoved;
  * release: it must hold a reference.
@@ -666,6 +686,11 @@ static int kbpf_check_call(struct kbpf_venv *env, u32 idx, const struct bpf_insn
 				return err;
 			if (fn->release_arg == i + 1)
 				release_id = reg->ref_obj_id;
+			break;
+		case KBPF_ARG_PTR_TO_LONG:
+			err = kbpf_check_long_arg(env, regno);
+			if (err)
+				return err;
 			break;
 		case KBPF_ARG_PTR_TO_SOCK_COMMON:
 			err = kbpf_check_sock_arg(env, regno, fn->release_arg == i + 1);

@@ -295,6 +295,59 @@ static int test_csum_diff_values(void)
 	return 0;
 }
 
+/* 6.1's strtol/strtoul rules (kernel/bpf/helpers.c, lib/kstrtox.c), case by case. */
+static int test_strtox_values(void)
+{
+	static const struct {
+		const char *s;
+		u64 flags;
+		bool is_signed;
+		s64 ret;
+		u64 res;
+	} t[] = {
+		{ " -12", 0, true, 4, (u64)-12 },
+		{ "0x1f", 0, false, 4, 31 },
+		{ "0x1f", 16, false, 4, 31 },
+		{ "0x", 0, false, 1, 0 },		/* "0", then 'x' ends it */
+		{ "017", 0, false, 3, 15 },
+		{ "17z", 10, false, 2, 17 },
+		{ "99", 8, false, -EINVAL, 0 },
+		{ "abc", 16, false, 3, 0xabc },
+		{ "12", 2, false, -EINVAL, 0 },		/* no such base */
+		{ "12", 0x20, false, -EINVAL, 0 },	/* flags past the base */
+		{ "  ", 0, false, -EINVAL, 0 },
+		{ "-", 0, false, -EINVAL, 0 },
+		{ "-1", 0, false, -EINVAL, 0 },		/* strtoul: no sign */
+		{ "18446744073709551615", 0, false, 20, ~0ull },
+		{ "18446744073709551616", 0, false, -ERANGE, 0 },
+		{ "9223372036854775807", 0, true, 19, 0x7fffffffffffffffull },
+		{ "9223372036854775808", 0, true, -ERANGE, 0 },
+		{ "-9223372036854775808", 0, true, 20, 1ull << 63 },
+		{ "-9223372036854775809", 0, true, -ERANGE, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		u64 res = 42;
+		s64 ret;
+
+		ret = t[i].is_signed ? kbpf_strtol(t[i].s, strlen(t[i].s), t[i].flags, (s64 *)&res) :
+				       kbpf_strtoul(t[i].s, strlen(t[i].s), t[i].flags, &res);
+		KT_EXPECT(ret == t[i].ret && res == t[i].res, "%s(\"%s\", %#llx) = %lld, res %#llx",
+			  t[i].is_signed ? "strtol" : "strtoul", t[i].s,
+			  (unsigned long long)t[i].flags, (long long)ret, (unsigned long long)res);
+	}
+	/* len bounds the string: no NUL needed, and nothing past it is read */
+	{
+		u64 res;
+
+		KT_EXPECT(kbpf_strtoul("1234", 2, 0, &res) == 2 && res == 12, "len 2: %llu",
+			  (unsigned long long)res);
+		KT_EXPECT(kbpf_strtoul("1234", 0, 0, &res) == -EINVAL, "len 0 accepted");
+	}
+	return 0;
+}
+
 static int run_hcase(const void *arg)
 {
 	const struct hcase *c = arg;
@@ -335,6 +388,7 @@ static void all(void)
 		kt_run_arg(name, run_hcase, &cases[i]);
 	}
 	kt_run("helpers/csum_diff_values", test_csum_diff_values);
+	kt_run("helpers/strtox_values", test_strtox_values);
 	kt_map_free(kt_fds[Q_FD]);
 	kt_map_free(kt_fds[H_FD]);
 }

@@ -169,6 +169,26 @@ static const struct vcase cases[] = {
 	RUN("lsh32_keeps_s32_range", 0, SEXT_OFF(7)),
 	C("lsh32_keeps_s32_range_too_far", -EACCES, "max value is outside", SEXT_OFF(8)),
 #undef SEXT_OFF
+	/*
+	 * strtoul("600", 4, 0, res): 3 bytes consumed, res = 600 (the 8-byte
+	 * result slot may start uninitialised: the helper writes it)
+	 */
+#define STRTOUL(res_off) \
+	KI_ST_MEM(BPF_W, R10, -8, 0x00303036), KI_MOV64_REG(R1, R10), KI_ALU64_IMM(BPF_ADD, R1, -8), \
+	KI_MOV64_IMM(R2, 4), KI_MOV64_IMM(R3, 0), KI_MOV64_REG(R4, R10), \
+	KI_ALU64_IMM(BPF_ADD, R4, res_off), KI_CALL(BPF_FUNC_strtoul)
+	RUN("strtoul_result", 3600, STRTOUL(-16), KI_MOV64_REG(R6, R0),
+	  KI_ALU64_IMM(BPF_MUL, R6, 1000), KI_LDX_MEM(BPF_DW, R0, R10, -16),
+	  KI_ALU64_REG(BPF_ADD, R0, R6), KI_EXIT()),
+	C("strtoul_result_misaligned", -EACCES, "misaligned access off -20 size 8", STRTOUL(-20),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("strtoul_result_past_fp", -EACCES, "invalid indirect access to stack", STRTOUL(-0),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("strtoul_result_not_a_pointer", -EACCES, "R4 type=scalar",
+	  KI_ST_MEM(BPF_W, R10, -8, 0x00303036), KI_MOV64_REG(R1, R10), KI_ALU64_IMM(BPF_ADD, R1, -8),
+	  KI_MOV64_IMM(R2, 4), KI_MOV64_IMM(R3, 0), KI_MOV64_IMM(R4, 0),
+	  KI_CALL(BPF_FUNC_strtoul), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+#undef STRTOUL
 	/* a function may return nothing (6.1): only its caller's use of R0 is refused */
 	RUN("callee_void_return", 7, KI_MOV64_REG(R1, R10), KI_ALU64_IMM(BPF_ADD, R1, -8),
 	  PCALL(2), KI_LDX_MEM(BPF_DW, R0, R10, -8), KI_EXIT(),
