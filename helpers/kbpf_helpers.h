@@ -14,6 +14,17 @@ u64 kbpf_helper_get_prandom_u32(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);
 u64 kbpf_helper_get_smp_processor_id(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);
 u64 kbpf_helper_get_numa_node_id(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);
 u64 kbpf_helper_skb_load_bytes(u64 ctx, u64 off, u64 to, u64 len, u64 r5);
+u64 kbpf_helper_csum_diff(u64 from, u64 from_size, u64 to, u64 to_size, u64 seed);
+u64 kbpf_helper_get_cgroup_classid(u64 ctx, u64 r2, u64 r3, u64 r4, u64 r5);
+u64 kbpf_helper_csum_update(u64 ctx, u64 csum, u64 r3, u64 r4, u64 r5);
+u64 kbpf_helper_strtol(u64 buf, u64 len, u64 flags, u64 res, u64 r5);
+u64 kbpf_helper_strtoul(u64 buf, u64 len, u64 flags, u64 res, u64 r5);
+
+/* sk_helpers.c */
+u64 kbpf_helper_sk_lookup_tcp(u64 ctx, u64 tuple, u64 len, u64 netns, u64 flags);
+u64 kbpf_helper_sk_lookup_udp(u64 ctx, u64 tuple, u64 len, u64 netns, u64 flags);
+u64 kbpf_helper_skc_lookup_tcp(u64 ctx, u64 tuple, u64 len, u64 netns, u64 flags);
+u64 kbpf_helper_sk_release(u64 sock, u64 r2, u64 r3, u64 r4, u64 r5);
 
 /* map_helpers.c (the others are in kmod/kbpf_internal.h) */
 u64 kbpf_helper_map_push_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);

@@ -7,6 +7,11 @@
  */
 #include "kbpf_core.h"
 
+/* The program types with socket lookups (6.1: also cgroup sock_addr, sk_skb). */
+#define KBPF_TYPES_SK_LOOKUP	(KBPF_TYPE_BIT(BPF_PROG_TYPE_SCHED_CLS) | \
+				 KBPF_TYPE_BIT(BPF_PROG_TYPE_SCHED_ACT) | \
+				 KBPF_TYPE_BIT(BPF_PROG_TYPE_XDP))
+
 static const struct kbpf_helper_proto kbpf_protos[KBPF_FUNC_MAX] = {
 	[BPF_FUNC_map_lookup_elem] = {
 		.name = "map_lookup_elem",
@@ -75,6 +80,7 @@ static const struct kbpf_helper_proto kbpf_protos[KBPF_FUNC_MAX] = {
 	},
 	[BPF_FUNC_probe_read_kernel_str] = {
 		.name = "probe_read_kernel_str", .ret = KBPF_RET_INTEGER, .gpl_only = true,
+		.ret_le_size = true,	/* bytes written, NUL included */
 		.perfmon = true,
 		.arg = { KBPF_ARG_PTR_TO_UNINIT_MEM, KBPF_ARG_CONST_SIZE_OR_ZERO,
 			 KBPF_ARG_ANYTHING },
@@ -87,6 +93,7 @@ static const struct kbpf_helper_proto kbpf_protos[KBPF_FUNC_MAX] = {
 	},
 	[BPF_FUNC_probe_read_user_str] = {
 		.name = "probe_read_user_str", .ret = KBPF_RET_INTEGER, .gpl_only = true,
+		.ret_le_size = true,	/* bytes written, NUL included */
 		.perfmon = true,
 		.arg = { KBPF_ARG_PTR_TO_UNINIT_MEM, KBPF_ARG_CONST_SIZE_OR_ZERO,
 			 KBPF_ARG_ANYTHING },
@@ -100,6 +107,7 @@ static const struct kbpf_helper_proto kbpf_protos[KBPF_FUNC_MAX] = {
 	},
 	[BPF_FUNC_probe_read_str] = {
 		.name = "probe_read_str", .ret = KBPF_RET_INTEGER, .gpl_only = true,
+		.ret_le_size = true,	/* bytes written, NUL included */
 		.types = KBPF_TYPES_TRACING,
 		.arg = { KBPF_ARG_PTR_TO_UNINIT_MEM, KBPF_ARG_CONST_SIZE_OR_ZERO,
 			 KBPF_ARG_ANYTHING },
@@ -137,6 +145,7 @@ static const struct kbpf_helper_proto kbpf_protos[KBPF_FUNC_MAX] = {
 	},
 	[BPF_FUNC_get_stack] = {
 		.name = "get_stack", .ret = KBPF_RET_INTEGER, .gpl_only = true,
+		.ret_le_size = true,	/* bytes written */
 		.types = KBPF_TYPES_TRACING,
 		.arg = { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_PTR_TO_UNINIT_MEM,
 			 KBPF_ARG_CONST_SIZE_OR_ZERO, KBPF_ARG_ANYTHING },
@@ -149,6 +158,73 @@ static const struct kbpf_helper_proto kbpf_protos[KBPF_FUNC_MAX] = {
 			 KBPF_TYPE_BIT(BPF_PROG_TYPE_SCHED_ACT),
 		.arg = { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_ANYTHING, KBPF_ARG_PTR_TO_UNINIT_MEM,
 			 KBPF_ARG_CONST_SIZE },
+	},
+	/*
+	 * checksums over packet or other memory, for the program types that
+	 * edit packets (6.1: TC, XDP and LWT; kbpf has no LWT)
+	 */
+	[BPF_FUNC_csum_diff] = {
+		.name = "csum_diff", .ret = KBPF_RET_INTEGER, .pkt_access = true,
+		.types = KBPF_TYPE_BIT(BPF_PROG_TYPE_SCHED_CLS) |
+			 KBPF_TYPE_BIT(BPF_PROG_TYPE_SCHED_ACT) |
+			 KBPF_TYPE_BIT(BPF_PROG_TYPE_XDP),
+		.arg = { KBPF_ARG_PTR_TO_MEM_OR_NULL, KBPF_ARG_CONST_SIZE_OR_ZERO,
+			 KBPF_ARG_PTR_TO_MEM_OR_NULL, KBPF_ARG_CONST_SIZE_OR_ZERO,
+			 KBPF_ARG_ANYTHING },
+	},
+	/* add to the skb's CHECKSUM_COMPLETE sum (6.1: TC and LWT xmit) */
+	[BPF_FUNC_csum_update] = {
+		.name = "csum_update", .ret = KBPF_RET_INTEGER,
+		.types = KBPF_TYPE_BIT(BPF_PROG_TYPE_SCHED_CLS) |
+			 KBPF_TYPE_BIT(BPF_PROG_TYPE_SCHED_ACT),
+		.arg = { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_ANYTHING },
+	},
+	/* the net_cls class of the task sending (6.1: TC and LWT programs) */
+	[BPF_FUNC_get_cgroup_classid] = {
+		.name = "get_cgroup_classid", .ret = KBPF_RET_INTEGER,
+		.types = KBPF_TYPE_BIT(BPF_PROG_TYPE_SCHED_CLS) |
+			 KBPF_TYPE_BIT(BPF_PROG_TYPE_SCHED_ACT),
+		.arg = { KBPF_ARG_PTR_TO_CTX },
+	},
+	/*
+	 * sockets of the kernel's TCP/UDP tables by 4-tuple, for the packet
+	 * program types (6.1: TC and XDP, and others kbpf lacks); each found
+	 * socket is a reference sk_release gives back
+	 */
+	[BPF_FUNC_sk_lookup_tcp] = {
+		.name = "sk_lookup_tcp", .ret = KBPF_RET_PTR_TO_SOCKET_OR_NULL,
+		.pkt_access = true, .acquire = true, .types = KBPF_TYPES_SK_LOOKUP,
+		.arg = { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_PTR_TO_MEM, KBPF_ARG_CONST_SIZE,
+			 KBPF_ARG_ANYTHING, KBPF_ARG_ANYTHING },
+	},
+	[BPF_FUNC_sk_lookup_udp] = {
+		.name = "sk_lookup_udp", .ret = KBPF_RET_PTR_TO_SOCKET_OR_NULL,
+		.pkt_access = true, .acquire = true, .types = KBPF_TYPES_SK_LOOKUP,
+		.arg = { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_PTR_TO_MEM, KBPF_ARG_CONST_SIZE,
+			 KBPF_ARG_ANYTHING, KBPF_ARG_ANYTHING },
+	},
+	/* also request and timewait sockets: a sock_common */
+	[BPF_FUNC_skc_lookup_tcp] = {
+		.name = "skc_lookup_tcp", .ret = KBPF_RET_PTR_TO_SOCK_COMMON_OR_NULL,
+		.pkt_access = true, .acquire = true, .types = KBPF_TYPES_SK_LOOKUP,
+		.arg = { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_PTR_TO_MEM, KBPF_ARG_CONST_SIZE,
+			 KBPF_ARG_ANYTHING, KBPF_ARG_ANYTHING },
+	},
+	[BPF_FUNC_sk_release] = {
+		.name = "sk_release", .ret = KBPF_RET_INTEGER, .types = KBPF_TYPES_SK_LOOKUP,
+		.arg = { KBPF_ARG_PTR_TO_SOCK_COMMON },
+		.release_arg = 1,
+	},
+	/* numbers from strings: every program type (Linux's bpf_base_func_proto) */
+	[BPF_FUNC_strtol] = {
+		.name = "strtol", .ret = KBPF_RET_INTEGER,
+		.arg = { KBPF_ARG_PTR_TO_MEM, KBPF_ARG_CONST_SIZE, KBPF_ARG_ANYTHING,
+			 KBPF_ARG_PTR_TO_LONG },
+	},
+	[BPF_FUNC_strtoul] = {
+		.name = "strtoul", .ret = KBPF_RET_INTEGER,
+		.arg = { KBPF_ARG_PTR_TO_MEM, KBPF_ARG_CONST_SIZE, KBPF_ARG_ANYTHING,
+			 KBPF_ARG_PTR_TO_LONG },
 	},
 	/* the current task: tracing programs */
 	[BPF_FUNC_get_current_pid_tgid] = {

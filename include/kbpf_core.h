@@ -108,6 +108,12 @@ enum kbpf_arg_type {
 	KBPF_ARG_CONST_SIZE_OR_ZERO,	/* size of the previous argument, >= 0 */
 	KBPF_ARG_CONST_ALLOC_SIZE_OR_ZERO, /* a known constant: size of the returned memory */
 	KBPF_ARG_PTR_TO_ALLOC_MEM,	/* memory a helper allocated, unmoved (offset 0) */
+	/* as PTR_TO_MEM, or NULL (a known 0) when its size is 0 (Linux: PTR_MAYBE_NULL) */
+	KBPF_ARG_PTR_TO_MEM_OR_NULL,
+	/* a socket from a lookup helper, not NULL, unmoved (Linux: ..._SOCK_COMMON) */
+	KBPF_ARG_PTR_TO_SOCK_COMMON,
+	/* 8 writable bytes, 8-aligned (Linux: FIXED_SIZE_MEM | MEM_UNINIT | MEM_ALIGNED) */
+	KBPF_ARG_PTR_TO_LONG,
 };
 
 /* Helpers only some program types may call (bit 1 << prog_type). */
@@ -124,6 +130,9 @@ enum kbpf_ret_type {
 	KBPF_RET_PTR_TO_MAP_VALUE_OR_NULL,
 	/* NULL, or memory of the size the ALLOC_SIZE argument gave */
 	KBPF_RET_PTR_TO_ALLOC_MEM_OR_NULL,
+	/* NULL, or a socket read as a struct bpf_sock (a full one, or any kind) */
+	KBPF_RET_PTR_TO_SOCKET_OR_NULL,
+	KBPF_RET_PTR_TO_SOCK_COMMON_OR_NULL,
 };
 
 struct kbpf_helper_proto {
@@ -141,6 +150,11 @@ struct kbpf_helper_proto {
 	 */
 	bool acquire;
 	u8 release_arg;
+	/*
+	 * An integer result of at most the size argument's largest value,
+	 * or a negative errno (bytes written; 6.1's do_refine_retval_range())
+	 */
+	bool ret_le_size;
 	u64 types;			/* KBPF_TYPE_BIT()s that may call it; 0: all */
 	/* map types this helper takes; 0: any map but those limited to other helpers */
 	u64 map_types;
@@ -274,6 +288,22 @@ u64 kbpf_ld_pkt(const void *ctx, s32 off, u32 size);
  * or -EFAULT with to zeroed.
  */
 s64 kbpf_skb_load_bytes(const void *ctx, u32 off, void *to, u32 len);
+
+/*
+ * bpf_csum_diff(from, from_size, to, to_size, seed): the 32-bit ones'
+ * complement sum of seed, the complement of each 32-bit word of from and
+ * each word of to (as 6.1's csum_partial over its scratch buffer), or
+ * -EINVAL when a size is not a multiple of 4 or both exceed 512 bytes.
+ */
+s64 kbpf_csum_diff(const void *from, u32 from_size, const void *to, u32 to_size, u32 seed);
+
+/*
+ * bpf_strtol / bpf_strtoul(buf, len, flags, res): the number at the start
+ * of buf[0, len) in base flags (0: from its prefix) into *res (0 on
+ * error); bytes consumed, or -EINVAL / -ERANGE (6.1's rules).
+ */
+s64 kbpf_strtol(const void *buf, u32 len, u64 flags, s64 *res);
+s64 kbpf_strtoul(const void *buf, u32 len, u64 flags, u64 *res);
 
 /*
  * Run a verified program in the interpreter. helpers has KBPF_FUNC_MAX

@@ -378,6 +378,18 @@ void kbpf_scalar_alu(struct kbpf_reg *dst, const struct kbpf_reg *src, u8 op, bo
 					dst->smin = old.smin >> sh;
 					dst->smax = old.smax >> sh;
 				}
+				/*
+				 * << 32 moves the low half up whole: its s32 and
+				 * u32 ranges, times 2^32, are the value's (the
+				 * sign-extension idiom <<32 s>>32; 6.1 keeps the
+				 * signed bounds when s32 ones are >= 0)
+				 */
+				if (op == BPF_LSH && sh == 32) {
+					dst->smin = max(dst->smin, (s64)((u64)(s64)old.s32_min << 32));
+					dst->smax = min(dst->smax, (s64)((u64)(s64)old.s32_max << 32));
+					dst->umin = max(dst->umin, (u64)old.u32_min << 32);
+					dst->umax = min(dst->umax, (u64)old.u32_max << 32);
+				}
 			} else {
 				if (op == BPF_LSH && !((u64)old.u32_max >> (31 - sh) >> 1)) {
 					dst->u32_min = old.u32_min << sh;

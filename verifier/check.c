@@ -220,6 +220,15 @@ static int kbpf_check_alu(struct kbpf_venv *env, const struct bpf_insn *insn)
 		return 0;
 	}
 	if (kbpf_is_ptr(dst) || kbpf_is_ptr(src)) {
+		/*
+		 * as 6.1: a 32-bit difference with a pointer is no pointer,
+		 * only a number, which CAP_PERFMON loaders may see
+		 */
+		if (!is64 && op == BPF_SUB && env->attr->perfmon_capable) {
+			kbpf_mark_unknown(&srcv);
+			kbpf_scalar_mov32(dst, &srcv);	/* unknown, the upper half zero */
+			return 0;
+		}
 		if (!is64) {
 			kbpf_vlog(env, "R%u 32-bit pointer arithmetic prohibited\n",
 				  insn->dst_reg);
@@ -451,9 +460,10 @@ static int kbpf_check_helper_mem(struct kbpf_venv *env, u32 regno, u32 size, boo
 		for (i = 0; i < size; i++) {
 			u32 b = KBPF_STACK_SIZE + off + i, j;
 
-			if (f->stack_type[b] == KBPF_STACK_SPILL)
+			if (f->stack_type[b] == KBPF_STACK_SPILL)	/* the spill's bytes */
 				for (j = b & ~7u; j < (b & ~7u) + 8; j++)
-					f->stack_type[j] = KBPF_STACK_MISC;
+					if (f->stack_type[j] == KBPF_STACK_SPILL)
+						f->stack_type[j] = KBPF_STACK_MISC;
 			f->stack_type[b] = KBPF_STACK_MISC;
 		}
 		kbpf_note_stack_depth(env, reg->frameno, off);
@@ -546,6 +556,51 @@ static int kbpf_check_map_func(struct kbpf_venv *env, const struct kbpf_map_desc
 	return 0;
 }
 
+/*
+ * An ARG_PTR_TO_LONG argument: the helper writes a u64 there, aligned for
+ * every value of the pointer (6.1's MEM_ALIGNED is a strict check).
+ */
+static int kbpf_check_long_arg(struct kbpf_venv *env, u32 regno)
+{
+	const struct kbpf_reg *reg = &kbpf_cur_regs(env)[regno];
+
+	if (!kbpf_is_ptr(reg)) {
+		kbpf_vlog(env, "R%u type=%s expected=fp, map_value, mem\n", regno,
+			  kbpf_reg_type_name(reg->type));
+		return -EACCES;
+	}
+	if (((u64)(s64)reg->off | reg->var_off.value | reg->var_off.mask) & 7) {
+		kbpf_vlog(env, "misaligned access off %d size 8 through R%u\n", reg->off, regno);
+		return -EACCES;
+	}
+	return kbpf_check_helper_mem(env, regno, sizeof(u64), true);
+}
+
+/*
+ * An ARG_PTR_TO_SOCK_COMMON argument (6.1's ARG_PTR_TO_BTF_ID_SOCK_COMMON
+ * without BTF): a socket a lookup returned, checked for NULL, unmoved;
+ * release: it must hold a reference.
+ */
+static int kbpf_check_sock_arg(struct kbpf_venv *env, u32 regno, bool release)
+{
+	const struct kbpf_reg *reg = &kbpf_cur_regs(env)[regno];
+
+	if (reg->type != KBPF_PTR_TO_SOCKET && reg->type != KBPF_PTR_TO_SOCK_COMMON) {
+		kbpf_vlog(env, "R%u type=%s expected=sock_common, sock\n", regno,
+			  kbpf_reg_type_name(reg->type));
+		return -EACCES;
+	}
+	if (reg->off) {
+		kbpf_vlog(env, "R%u must have zero offset when passed to release func\n", regno);
+		return -EACCES;
+	}
+	if (release && !reg->ref_obj_id) {
+		kbpf_vlog(env, "R%u must be referenced when passed to release function\n", regno);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* Remember the map a helper call uses, unless paths disagree. */
 static void kbpf_note_call_map(struct kbpf_venv *env, u32 idx, const struct kbpf_map_desc *map)
 {
@@ -595,9 +650,15 @@ static int kbpf_check_call(struct kbpf_venv *env, u32 idx, const struct bpf_insn
 	const struct kbpf_helper_proto *fn;
 	const struct kbpf_map_desc *map = NULL;
 	u32 i, mem_regno = 0, alloc_size = 0, release_id = 0;
+	u64 size_max = 0;
 	bool mem_write = false;
 	int err;
 
+	/* kbpf has no BTF, so no kfuncs; one in dead code becomes a jump (6.1) */
+	if (insn->src_reg == BPF_PSEUDO_KFUNC_CALL) {
+		kbpf_vlog(env, "%u: kernel function calls are not supported\n", idx);
+		return -EINVAL;
+	}
 	fn = kbpf_helper_proto(insn->imm, env->attr->prog_type);
 	if (fn && ((fn->perfmon && !env->attr->perfmon_capable) ||
 		   (fn->capbpf && !env->attr->bpf_capable)))
@@ -680,6 +741,24 @@ static int kbpf_check_call(struct kbpf_venv *env, u32 idx, const struct bpf_insn
 			mem_regno = regno;
 			mem_write = fn->arg[i] == KBPF_ARG_PTR_TO_UNINIT_MEM;
 			break;
+		case KBPF_ARG_PTR_TO_MEM_OR_NULL:
+			/*
+			 * NULL is a known 0 and stands for no memory: its size
+			 * must then be 0 too (the size check refuses a scalar
+			 * with any byte to access). A maybe-NULL pointer is not
+			 * NULL: it fails the memory check, unlike 6.1, which
+			 * lets e.g. map_value_or_null through.
+			 */
+			if (!kbpf_is_ptr(reg) && !(reg->type == KBPF_SCALAR &&
+						   kbpf_tnum_is_const(reg->var_off) &&
+						   !reg->var_off.value)) {
+				kbpf_vlog(env, "R%u type=%s expected=fp, pkt, map_value, mem, NULL\n",
+					  regno, kbpf_reg_type_name(reg->type));
+				return -EACCES;
+			}
+			mem_regno = regno;
+			mem_write = false;
+			break;
 		case KBPF_ARG_CONST_SIZE:
 		case KBPF_ARG_CONST_SIZE_OR_ZERO:
 			if (!mem_regno) {
@@ -690,6 +769,7 @@ static int kbpf_check_call(struct kbpf_venv *env, u32 idx, const struct bpf_insn
 						     fn->arg[i] == KBPF_ARG_CONST_SIZE_OR_ZERO);
 			if (err)
 				return err;
+			size_max = reg->umax;	/* < KBPF_MAX_VAR_SIZE: checked */
 			mem_regno = 0;
 			break;
 		case KBPF_ARG_CONST_ALLOC_SIZE_OR_ZERO:
@@ -710,6 +790,18 @@ static int kbpf_check_call(struct kbpf_venv *env, u32 idx, const struct bpf_insn
 			break;
 		case KBPF_ARG_PTR_TO_ALLOC_MEM:
 			err = kbpf_check_alloc_mem_arg(env, regno, fn->release_arg == i + 1);
+			if (err)
+				return err;
+			if (fn->release_arg == i + 1)
+				release_id = reg->ref_obj_id;
+			break;
+		case KBPF_ARG_PTR_TO_LONG:
+			err = kbpf_check_long_arg(env, regno);
+			if (err)
+				return err;
+			break;
+		case KBPF_ARG_PTR_TO_SOCK_COMMON:
+			err = kbpf_check_sock_arg(env, regno, fn->release_arg == i + 1);
 			if (err)
 				return err;
 			if (fn->release_arg == i + 1)
@@ -751,11 +843,25 @@ static int kbpf_check_call(struct kbpf_venv *env, u32 idx, const struct bpf_insn
 			regs[BPF_REG_0].map = map;
 		}
 		break;
+	case KBPF_RET_PTR_TO_SOCKET_OR_NULL:
+	case KBPF_RET_PTR_TO_SOCK_COMMON_OR_NULL:
+		memset(&regs[BPF_REG_0], 0, sizeof(regs[0]));
+		kbpf_ptr_var_zero(&regs[BPF_REG_0]);
+		regs[BPF_REG_0].id = ++env->id_gen;
+		regs[BPF_REG_0].type = fn->ret == KBPF_RET_PTR_TO_SOCKET_OR_NULL ?
+				       KBPF_PTR_TO_SOCKET_OR_NULL : KBPF_PTR_TO_SOCK_COMMON_OR_NULL;
+		break;
 	case KBPF_RET_VOID:
 		memset(&regs[BPF_REG_0], 0, sizeof(regs[0]));
 		break;
 	default:
 		kbpf_mark_unknown(&regs[BPF_REG_0]);
+		if (fn->ret_le_size) {
+			/* both views: callers often test the low half (s32) */
+			regs[BPF_REG_0].smax = (s64)size_max;
+			regs[BPF_REG_0].s32_max = (s32)size_max;
+			kbpf_reg_sync(&regs[BPF_REG_0]);
+		}
 		break;
 	}
 	if (fn->acquire) {
@@ -866,8 +972,7 @@ static void kbpf_mark_null(struct kbpf_state *st, u32 id, u32 ref_obj_id, bool i
 			kbpf_mark_known(r, 0);
 			continue;
 		}
-		r->type = r->type == KBPF_PTR_TO_MAP_VALUE_OR_NULL ? KBPF_PTR_TO_MAP_VALUE :
-			  KBPF_PTR_TO_ALLOC_MEM;
+		r->type = kbpf_type_non_null(r->type);
 		r->id = 0;	/* ref_obj_id stays: release finds the copies through it */
 	}
 }
@@ -1153,7 +1258,12 @@ static int kbpf_check_exit(struct kbpf_venv *env, u32 *next)
 	struct kbpf_reg ret;
 	u32 callsite;
 
-	if (r0->type == KBPF_NOT_INIT) {
+	/*
+	 * Only the program's result must be set: a function may return
+	 * nothing (as 6.1's prepare_func_exit), the caller's R0 is then
+	 * uninitialised and reading it is refused there.
+	 */
+	if (r0->type == KBPF_NOT_INIT && !st->curframe) {
 		kbpf_vlog(env, "R0 !read_ok\n");
 		return -EACCES;
 	}

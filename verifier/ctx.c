@@ -264,3 +264,65 @@ int kbpf_check_ctx_access(struct kbpf_venv *env, u32 prog_type, s32 off, u32 siz
 		return -EINVAL;
 	}
 }
+
+#ifndef offsetofend
+#define offsetofend(T, m)	(offsetof(T, m) + sizeof(((T *)0)->m))
+#endif
+
+/*
+ * A load of [off, off + size) of a struct bpf_sock, as 6.1's
+ * bpf_sock_is_valid_access(): the u32 fields whole or their low 1 or 2
+ * bytes, the addresses in any aligned part, dst_port (a __be16 then
+ * padding) as 4 or up to 2 bytes, anything else whole. common: a
+ * sock_common, which has no type, protocol, mark or priority (6.1's
+ * bpf_sock_common_is_valid_access()).
+ */
+static bool kbpf_sock_field_ok(s64 off, u32 size, bool common)
+{
+	const u32 w = sizeof(u32);
+
+	if (off < 0 || off >= (s64)sizeof(struct bpf_sock) || off % size)
+		return false;
+	if (common && off >= (s64)offsetof(struct bpf_sock, type) &&
+	    off < (s64)offsetofend(struct bpf_sock, priority))
+		return false;
+	switch (off) {
+	case offsetof(struct bpf_sock, state):
+	case offsetof(struct bpf_sock, family):
+	case offsetof(struct bpf_sock, type):
+	case offsetof(struct bpf_sock, protocol):
+	case offsetof(struct bpf_sock, src_port):
+	case offsetof(struct bpf_sock, rx_queue_mapping):
+		return size <= w;
+	}
+	if ((off >= (s64)offsetof(struct bpf_sock, src_ip4) &&
+	     off < (s64)offsetofend(struct bpf_sock, src_ip6)) ||
+	    (off >= (s64)offsetof(struct bpf_sock, dst_ip4) &&
+	     off < (s64)offsetofend(struct bpf_sock, dst_ip6)))
+		return size <= w;
+	if (off >= (s64)offsetof(struct bpf_sock, dst_port) &&
+	    off < (s64)offsetofend(struct bpf_sock, dst_port))
+		return size == w || size <= sizeof(((struct bpf_sock *)0)->dst_port);
+	if (off >= (s64)offsetofend(struct bpf_sock, dst_port) &&
+	    off < (s64)offsetof(struct bpf_sock, dst_ip4))
+		return false;
+	return size == w;
+}
+
+int kbpf_check_sock_access(struct kbpf_venv *env, u32 regno, const struct kbpf_reg *reg,
+			   s32 off, u32 size, bool write)
+{
+	const char *name = kbpf_reg_type_name(reg->type);
+	s64 o = (s64)reg->off + off;
+
+	/* the helpers' snapshot is the program's to read, not to change (as 6.1) */
+	if (write) {
+		kbpf_vlog(env, "R%u cannot write into %s\n", regno, name);
+		return -EACCES;
+	}
+	if (!kbpf_sock_field_ok(o, size, reg->type == KBPF_PTR_TO_SOCK_COMMON)) {
+		kbpf_vlog(env, "invalid %s access off=%lld size=%u\n", name, (long long)o, size);
+		return -EACCES;
+	}
+	return 0;
+}

@@ -115,6 +115,13 @@ static void kbpf_print_reg(struct kbpf_venv *env, const struct kbpf_reg *r)
 	case KBPF_PTR_TO_PACKET_END:
 		kbpf_vlog(env, "pkt_end()");
 		return;
+	case KBPF_PTR_TO_SOCKET:
+	case KBPF_PTR_TO_SOCKET_OR_NULL:
+	case KBPF_PTR_TO_SOCK_COMMON:
+	case KBPF_PTR_TO_SOCK_COMMON_OR_NULL:
+		kbpf_vlog(env, "%s(id=%u,ref_obj_id=%u,off=%d,imm=0)", kbpf_reg_type_name(r->type),
+			  r->id, r->ref_obj_id, r->off);
+		return;
 	case KBPF_PTR_TO_ALLOC_MEM:
 	case KBPF_PTR_TO_ALLOC_MEM_OR_NULL:
 		kbpf_vlog(env, "%s(id=%u,ref_obj_id=%u,off=%d", kbpf_reg_type_name(r->type), r->id,
@@ -181,6 +188,10 @@ const char *kbpf_reg_type_name(u8 type)
 		[KBPF_PTR_TO_PACKET_META] = "pkt_meta",
 		[KBPF_PTR_TO_ALLOC_MEM] = "alloc_mem",
 		[KBPF_PTR_TO_ALLOC_MEM_OR_NULL] = "alloc_mem_or_null",
+		[KBPF_PTR_TO_SOCKET] = "sock",
+		[KBPF_PTR_TO_SOCKET_OR_NULL] = "sock_or_null",
+		[KBPF_PTR_TO_SOCK_COMMON] = "sock_common",
+		[KBPF_PTR_TO_SOCK_COMMON_OR_NULL] = "sock_common_or_null",
 	};
 
 	return type < ARRAY_SIZE(names) ? names[type] : "invalid";

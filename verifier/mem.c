@@ -35,6 +35,28 @@ int kbpf_check_stack_read_range(struct kbpf_venv *env, u32 frameno, s32 off, u32
 	return 0;
 }
 
+/*
+ * A store of size < 8 bytes of a scalar at the start of a stack slot, with
+ * every value of the scalar below 2^(8 * size): a load of the same size
+ * zero-extends exactly that value back, so the spill can keep its state.
+ * (6.1 also keeps scalars that do not fit, and loses their upper bits.)
+ */
+static bool kbpf_narrow_spill_exact(const struct kbpf_reg *value, u32 base, u32 size)
+{
+	return value && value->type == KBPF_SCALAR && size < 8 && !(base % 8) &&
+	       value->umax < (1ull << (8 * size));
+}
+
+/* Bytes of the slot at t (its 8 types) that hold a spilled register: 0 or its size. */
+u32 kbpf_spill_size(const u8 *t)
+{
+	u32 n = 0;
+
+	while (n < 8 && t[n] == KBPF_STACK_SPILL)
+		n++;
+	return n;
+}
+
 static int kbpf_stack_write(struct kbpf_venv *env, u32 frameno, s32 off, u32 size,
 			    const struct kbpf_reg *value)
 {
@@ -60,14 +82,20 @@ static int kbpf_stack_write(struct kbpf_venv *env, u32 frameno, s32 off, u32 siz
 			return -EACCES;
 		}
 		for (i = 0; i < 8; i++)
-			f->stack_type[slot * 8 + i] = KBPF_STACK_MISC;
+			if (f->stack_type[slot * 8 + i] == KBPF_STACK_SPILL)	/* not the uninit ones */
+				f->stack_type[slot * 8 + i] = KBPF_STACK_MISC;
 		memset(&f->spill[slot], 0, sizeof(f->spill[slot]));
 	}
-	if (size == 8 && value) {
-		/* A full, aligned 8-byte store keeps the register's exact state. */
+	if ((size == 8 && value) || kbpf_narrow_spill_exact(value, base, size)) {
+		/*
+		 * A full, aligned 8-byte store keeps the register's exact state;
+		 * so does a narrower one at the start of a slot of a scalar
+		 * that fits in it (6.1's partial spills): its first size bytes
+		 * are the spill, a fill of the same size gives it back.
+		 */
 		slot = base / 8;
 		f->spill[slot] = *value;
-		for (i = 0; i < 8; i++)
+		for (i = 0; i < size; i++)
 			f->stack_type[base + i] = KBPF_STACK_SPILL;
 	} else {
 		for (i = 0; i < size; i++)
@@ -86,7 +114,8 @@ static int kbpf_stack_read(struct kbpf_venv *env, u32 frameno, s32 off, u32 size
 	if (f->stack_type[base] == KBPF_STACK_SPILL) {
 		const struct kbpf_reg *spilled = &f->spill[base / 8];
 
-		if (size == 8) {
+		/* the whole spill, from its start (a spill starts a slot) */
+		if (!(base % 8) && size == kbpf_spill_size(&f->stack_type[base])) {
 			if (loaded)
 				*loaded = *spilled;
 			kbpf_note_stack_depth(env, frameno, off);
@@ -245,6 +274,11 @@ int kbpf_check_mem(struct kbpf_venv *env, u32 regno, s32 off, u32 size, bool wri
 		}
 		break;
 	}
+	case KBPF_PTR_TO_SOCKET:
+	case KBPF_PTR_TO_SOCK_COMMON:
+		if (kbpf_check_sock_access(env, regno, reg, off, size, write))
+			return -EACCES;
+		break;
 	case KBPF_PTR_TO_PACKET:
 	case KBPF_PTR_TO_PACKET_META:
 		if (write && !kbpf_pkt_writable(env->attr->prog_type)) {

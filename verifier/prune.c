@@ -147,6 +147,12 @@ static bool kbpf_regsafe(const struct kbpf_reg *old, const struct kbpf_reg *cur,
 	case KBPF_PTR_TO_ALLOC_MEM_OR_NULL:
 		return old->mem_size == cur->mem_size && old->off == cur->off &&
 		       kbpf_range_within(old, cur) && kbpf_check_ids(idmap, old->id, cur->id);
+	case KBPF_PTR_TO_SOCKET:
+	case KBPF_PTR_TO_SOCK_COMMON:
+		return old->off == cur->off;
+	case KBPF_PTR_TO_SOCKET_OR_NULL:
+	case KBPF_PTR_TO_SOCK_COMMON_OR_NULL:
+		return old->off == cur->off && kbpf_check_ids(idmap, old->id, cur->id);
 	}
 	return false;
 }
@@ -182,12 +188,17 @@ static bool kbpf_stacksafe(const struct kbpf_frame *old, const struct kbpf_frame
 			continue;
 		}
 		if (ot[0] == KBPF_STACK_SPILL) {
-			if (ct[0] != KBPF_STACK_SPILL ||
+			/* the same spill size: a fill of it gives the register back */
+			u32 n = kbpf_spill_size(ot);
+
+			if (kbpf_spill_size(ct) != n ||
 			    !kbpf_regsafe(&old->spill[slot], &cur->spill[slot], idmap, false))
 				return false;
-			continue;
+			if (n == 8)
+				continue;
 		}
-		for (i = 0; i < 8; i++) {
+		/* the bytes of no spill (a narrow spill's others) */
+		for (i = kbpf_spill_size(ot); i < 8; i++) {
 			if (ot[i] == KBPF_STACK_INVALID)
 				continue;
 			/* old: some scalar bytes. cur: scalar bytes too, spilled or not. */

@@ -20,12 +20,38 @@ enum kbpf_reg_type {
 	KBPF_PTR_TO_PACKET_META,	/* metadata before data; data is its end */
 	KBPF_PTR_TO_ALLOC_MEM,		/* mem_size bytes a helper allocated (ringbuf) */
 	KBPF_PTR_TO_ALLOC_MEM_OR_NULL,
+	/*
+	 * A socket a lookup helper found, read as a struct bpf_sock; a
+	 * sock_common is one that may not be a full socket (request and
+	 * timewait sockets), with only the bpf_sock fields they all have.
+	 */
+	KBPF_PTR_TO_SOCKET,
+	KBPF_PTR_TO_SOCKET_OR_NULL,
+	KBPF_PTR_TO_SOCK_COMMON,
+	KBPF_PTR_TO_SOCK_COMMON_OR_NULL,
 };
 
 /* Pointer types that may be NULL until a "== 0" / "!= 0" test. */
 static inline bool kbpf_type_may_be_null(u8 type)
 {
-	return type == KBPF_PTR_TO_MAP_VALUE_OR_NULL || type == KBPF_PTR_TO_ALLOC_MEM_OR_NULL;
+	return type == KBPF_PTR_TO_MAP_VALUE_OR_NULL || type == KBPF_PTR_TO_ALLOC_MEM_OR_NULL ||
+	       type == KBPF_PTR_TO_SOCKET_OR_NULL || type == KBPF_PTR_TO_SOCK_COMMON_OR_NULL;
+}
+
+/* What a maybe-NULL pointer type is once the test says it is not NULL. */
+static inline u8 kbpf_type_non_null(u8 type)
+{
+	switch (type) {
+	case KBPF_PTR_TO_MAP_VALUE_OR_NULL:
+		return KBPF_PTR_TO_MAP_VALUE;
+	case KBPF_PTR_TO_ALLOC_MEM_OR_NULL:
+		return KBPF_PTR_TO_ALLOC_MEM;
+	case KBPF_PTR_TO_SOCKET_OR_NULL:
+		return KBPF_PTR_TO_SOCKET;
+	case KBPF_PTR_TO_SOCK_COMMON_OR_NULL:
+		return KBPF_PTR_TO_SOCK_COMMON;
+	}
+	return type;
 }
 
 /*
@@ -176,6 +202,9 @@ int kbpf_check_cfg(struct kbpf_venv *env);
 /* ctx.c: may the program access [off, off + size) of its context? */
 int kbpf_check_ctx_access(struct kbpf_venv *env, u32 prog_type, s32 off, u32 size,
 			  bool write, u8 *loaded_type, s32 *rewrite_off);
+/* ctx.c: may the program load [off, off + size) through a socket pointer reg? */
+int kbpf_check_sock_access(struct kbpf_venv *env, u32 regno, const struct kbpf_reg *reg,
+			   s32 off, u32 size, bool write);
 /* ctx.c: may programs of this type write packet data? */
 bool kbpf_pkt_writable(u32 prog_type);
 /* ctx.c: the values R0 may hold at exit, or false if any value is fine. */
@@ -187,6 +216,8 @@ int kbpf_check_map_value_range(struct kbpf_venv *env, u32 regno, const struct kb
 			       s32 off, u32 size);
 int kbpf_check_alloc_mem_range(struct kbpf_venv *env, u32 regno, const struct kbpf_reg *reg,
 			       s32 off, u32 size);
+/* Bytes of the slot whose 8 stack types start at t that hold a spill (0 or its size). */
+u32 kbpf_spill_size(const u8 *t);
 int kbpf_check_stack_read_range(struct kbpf_venv *env, u32 frameno, s32 off, u32 size,
 				const char *what);
 /* state.c */

@@ -178,6 +178,29 @@ static u64 kt_skb_load_bytes_fn(u64 ctx, u64 off, u64 to, u64 len, u64 a5)
 					(void *)(uintptr_t)to, (u32)len);
 }
 
+static u64 kt_strtol_fn(u64 buf, u64 len, u64 flags, u64 res, u64 a5)
+{
+	return (u64)kbpf_strtol((const void *)(uintptr_t)buf, (u32)len, flags,
+				(s64 *)(uintptr_t)res);
+}
+
+static u64 kt_strtoul_fn(u64 buf, u64 len, u64 flags, u64 res, u64 a5)
+{
+	return (u64)kbpf_strtoul((const void *)(uintptr_t)buf, (u32)len, flags,
+				 (u64 *)(uintptr_t)res);
+}
+
+static u64 kt_enotsupp_fn(u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
+{
+	return (u64)(s64)-524;	/* ENOTSUPP */
+}
+
+static u64 kt_csum_diff_fn(u64 from, u64 from_size, u64 to, u64 to_size, u64 seed)
+{
+	return (u64)kbpf_csum_diff((const void *)(uintptr_t)from, (u32)from_size,
+				   (const void *)(uintptr_t)to, (u32)to_size, (u32)seed);
+}
+
 /*
  * Fake ringbuf helpers, strict enough to be an oracle for the verifier's
  * reference tracking: samples come from a small pool of slots (a program
@@ -271,6 +294,16 @@ kbpf_helper_fn kt_helpers[KBPF_FUNC_MAX] = {
 	[BPF_FUNC_ringbuf_output] = kt_rb_output_fn,
 	[BPF_FUNC_ringbuf_query] = kt_rb_query_fn,
 	[BPF_FUNC_skb_load_bytes] = kt_skb_load_bytes_fn,
+	[BPF_FUNC_csum_diff] = kt_csum_diff_fn,
+	[BPF_FUNC_get_cgroup_classid] = kt_zero_fn,	/* no net_cls here */
+	[BPF_FUNC_strtol] = kt_strtol_fn,
+	[BPF_FUNC_strtoul] = kt_strtoul_fn,
+	[BPF_FUNC_csum_update] = kt_enotsupp_fn,	/* no checksum state, as the module */
+	/* no socket tables here: lookups find nothing */
+	[BPF_FUNC_sk_lookup_tcp] = kt_zero_fn,
+	[BPF_FUNC_sk_lookup_udp] = kt_zero_fn,
+	[BPF_FUNC_skc_lookup_tcp] = kt_zero_fn,
+	[BPF_FUNC_sk_release] = kt_zero_fn,
 	[BPF_FUNC_ktime_get_ns] = kt_counter_fn,
 	[BPF_FUNC_ktime_get_boot_ns] = kt_counter_fn,
 	[BPF_FUNC_ktime_get_coarse_ns] = kt_counter_fn,

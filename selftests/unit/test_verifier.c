@@ -136,6 +136,72 @@ static const struct vcase cases[] = {
 	  PCALL(-1), KI_EXIT()),
 	C("callee_returns_own_stack", -EINVAL, "cannot return stack pointer", PCALL(2),
 	  KI_MOV64_IMM(R0, 0), KI_EXIT(), KI_MOV64_REG(R0, R10), KI_EXIT()),
+	/*
+	 * narrow spills (6.1): a 4-byte store of a scalar that fits, at the
+	 * start of a slot, fills back exactly with a 4-byte load; here it is
+	 * the offset of a 4-byte read in the 8-byte value
+	 */
+#define NARROW_FILL(st_off, val, ld_size, ld_off) \
+	val, KI_STX_MEM(BPF_W, R10, R6, st_off), LOOKUP(ARRAY_FD), \
+	KI_JMP_IMM(BPF_JNE, R0, 0, 2), KI_MOV64_IMM(R0, 0), KI_EXIT(), \
+	KI_LDX_MEM(ld_size, R6, R10, ld_off), KI_ALU64_REG(BPF_ADD, R0, R6), \
+	KI_LDX_MEM(BPF_W, R1, R0, 0), KI_MOV64_REG(R0, R6), KI_EXIT()
+	RUN("narrow_spill_fill_same_size", 4, NARROW_FILL(-16, KI_MOV32_IMM(R6, 4), BPF_W, -16)),
+	C("narrow_spill_fill_narrower", -EACCES, "max value is outside",
+	  NARROW_FILL(-16, KI_MOV32_IMM(R6, 4), BPF_H, -16)),
+	C("narrow_spill_fill_other_half", -EACCES, "invalid read from stack",
+	  NARROW_FILL(-16, KI_MOV32_IMM(R6, 4), BPF_W, -12)),
+	C("narrow_spill_fill_wider", -EACCES, "invalid read from stack",
+	  NARROW_FILL(-16, KI_MOV32_IMM(R6, 4), BPF_DW, -16)),
+	/* the upper bits are lost in the store: the fill is not the register */
+	C("narrow_spill_value_too_wide", -EACCES, "R0 unbounded memory access",
+	  NARROW_FILL(-16, KI_LD_IMM64(R6, 0x100000004ull), BPF_W, -16)),
+	/* not at the start of a slot: not kept */
+	C("narrow_spill_misaligned", -EACCES, "R0 unbounded memory access",
+	  NARROW_FILL(-12, KI_MOV32_IMM(R6, 4), BPF_W, -12)),
+#undef NARROW_FILL
+	/*
+	 * << 32 moves the s32 range up whole: a low half known only to be
+	 * s32 <= 7 sign-extends (<<32 s>>32) to at most 7 (6.1's idiom)
+	 */
+#define SEXT_OFF(max) \
+	LOOKUP(ARRAY_FD), KI_JMP_IMM(BPF_JNE, R0, 0, 2), KI_MOV64_IMM(R0, 0), KI_EXIT(), \
+	KI_LDX_MEM(BPF_W, R6, R0, 0), KI_JMP32_IMM(BPF_JSGT, R6, max, 5), \
+	KI_ALU64_IMM(BPF_LSH, R6, 32), KI_ALU64_IMM(BPF_ARSH, R6, 32), \
+	KI_JMP_IMM(BPF_JSLT, R6, 0, 2), KI_ALU64_REG(BPF_ADD, R0, R6), \
+	KI_LDX_MEM(BPF_B, R1, R0, 0), KI_MOV64_IMM(R0, 0), KI_EXIT()
+	RUN("lsh32_keeps_s32_range", 0, SEXT_OFF(7)),
+	C("lsh32_keeps_s32_range_too_far", -EACCES, "max value is outside", SEXT_OFF(8)),
+#undef SEXT_OFF
+	/*
+	 * strtoul("600", 4, 0, res): 3 bytes consumed, res = 600 (the 8-byte
+	 * result slot may start uninitialised: the helper writes it)
+	 */
+#define STRTOUL(res_off) \
+	KI_ST_MEM(BPF_W, R10, -8, 0x00303036), KI_MOV64_REG(R1, R10), KI_ALU64_IMM(BPF_ADD, R1, -8), \
+	KI_MOV64_IMM(R2, 4), KI_MOV64_IMM(R3, 0), KI_MOV64_REG(R4, R10), \
+	KI_ALU64_IMM(BPF_ADD, R4, res_off), KI_CALL(BPF_FUNC_strtoul)
+	RUN("strtoul_result", 3600, STRTOUL(-16), KI_MOV64_REG(R6, R0),
+	  KI_ALU64_IMM(BPF_MUL, R6, 1000), KI_LDX_MEM(BPF_DW, R0, R10, -16),
+	  KI_ALU64_REG(BPF_ADD, R0, R6), KI_EXIT()),
+	C("strtoul_result_misaligned", -EACCES, "misaligned access off -20 size 8", STRTOUL(-20),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("strtoul_result_past_fp", -EACCES, "invalid indirect access to stack", STRTOUL(-0),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("strtoul_result_not_a_pointer", -EACCES, "R4 type=scalar",
+	  KI_ST_MEM(BPF_W, R10, -8, 0x00303036), KI_MOV64_REG(R1, R10), KI_ALU64_IMM(BPF_ADD, R1, -8),
+	  KI_MOV64_IMM(R2, 4), KI_MOV64_IMM(R3, 0), KI_MOV64_IMM(R4, 0),
+	  KI_CALL(BPF_FUNC_strtoul), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+#undef STRTOUL
+	/* a function may return nothing (6.1): only its caller's use of R0 is refused */
+	RUN("callee_void_return", 7, KI_MOV64_REG(R1, R10), KI_ALU64_IMM(BPF_ADD, R1, -8),
+	  PCALL(2), KI_LDX_MEM(BPF_DW, R0, R10, -8), KI_EXIT(),
+	  KI_ST_MEM(BPF_DW, R1, 0, 7), KI_EXIT()),
+	C("callee_void_return_r0_read", -EACCES, "R0 !read_ok", KI_MOV64_REG(R1, R10),
+	  KI_ALU64_IMM(BPF_ADD, R1, -8), PCALL(1), KI_EXIT(), KI_ST_MEM(BPF_DW, R1, 0, 7),
+	  KI_EXIT()),
+	C("callee_void_return_r0_use", -EACCES, "R0 !read_ok", PCALL(3),
+	  KI_ALU64_IMM(BPF_ADD, R0, 1), KI_MOV64_IMM(R0, 0), KI_EXIT(), KI_EXIT()),
 	C("caller_args_scratched", -EACCES, "R2 !read_ok", KI_MOV64_IMM(R2, 1), PCALL(2),
 	  KI_MOV64_REG(R0, R2), KI_EXIT(), KI_MOV64_IMM(R0, 0), KI_EXIT()),
 	C("callee_sees_no_r6", -EACCES, "R6 !read_ok", KI_MOV64_IMM(R6, 1), PCALL(1),
@@ -148,6 +214,13 @@ static const struct vcase cases[] = {
 	  PCALL(2), KI_MOV64_IMM(R0, 0), KI_EXIT(),
 	  KI_MOV64_REG(R2, R10), KI_STX_MEM(BPF_DW, R1, R2, 0), KI_MOV64_IMM(R0, 0), KI_EXIT()),
 	C("unknown_helper", -EINVAL, "invalid func", KI_CALL(10000), KI_EXIT()),
+	/* no kfuncs (no BTF): refused when reached, dead code may hold one (6.1) */
+	C("kfunc_call_reached", -EINVAL, "kernel function calls are not supported",
+	  RAW(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_KFUNC_CALL, 0, 0), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	RUN("kfunc_call_dead", 1, KI_MOV64_IMM(R0, 1), KI_JMP_IMM(BPF_JGT, R0, 0, 1),
+	  RAW(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_KFUNC_CALL, 0, 0), KI_EXIT()),
+	C("kfunc_call_reserved_off", -EINVAL, "reserved fields",
+	  RAW(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_KFUNC_CALL, 1, 0), KI_MOV64_IMM(R0, 0), KI_EXIT()),
 	/* control flow: -EINVAL */
 	C("jump_out_of_range", -EINVAL, "jump out of range", KI_MOV64_IMM(R0, 0),
 	  KI_JMP_IMM(BPF_JEQ, R0, 0, 5), KI_EXIT()),
