@@ -149,9 +149,9 @@ static const struct vcase cases[] = {
 	RUN("narrow_spill_fill_same_size", 4, NARROW_FILL(-16, KI_MOV32_IMM(R6, 4), BPF_W, -16)),
 	C("narrow_spill_fill_narrower", -EACCES, "max value is outside",
 	  NARROW_FILL(-16, KI_MOV32_IMM(R6, 4), BPF_H, -16)),
-	C("narrow_spill_fill_other_half", -EACCES, "invalid read from stack",
+	CN("narrow_spill_fill_other_half", -EACCES, "invalid read from stack",
 	  NARROW_FILL(-16, KI_MOV32_IMM(R6, 4), BPF_W, -12)),
-	C("narrow_spill_fill_wider", -EACCES, "invalid read from stack",
+	CN("narrow_spill_fill_wider", -EACCES, "invalid read from stack",
 	  NARROW_FILL(-16, KI_MOV32_IMM(R6, 4), BPF_DW, -16)),
 	/* the upper bits are lost in the store: the fill is not the register */
 	C("narrow_spill_value_too_wide", -EACCES, "R0 unbounded memory access",
