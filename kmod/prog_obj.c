@@ -95,10 +95,13 @@ static void kbpf_prog_show_fdinfo(struct seq_file *m, struct file *file)
 		   "run_time_ns:\t%llu\n"
 		   "run_cnt:\t%llu\n"
 		   "recursion_misses:\t%llu\n"
-		   "verified_insns:\t%u\n",
+		   "verified_insns:\t%u\n"
+		   "kbpf_jit_blinded:\t%u\n"
+		   "kbpf_jit_fenced:\t%u\n",
 		   prog->type, prog->jited ? 1 : 0, tag, memlock, prog->id,
 		   (u64)atomic64_read(&prog->run_time_ns),
-		   (u64)atomic64_read(&prog->run_cnt), 0ULL, prog->verified_insns);
+		   (u64)atomic64_read(&prog->run_cnt), 0ULL, prog->verified_insns,
+		   prog->jit_blinded ? 1 : 0, prog->jit_spec_fenced ? 1 : 0);
 }
 
 const struct file_operations kbpf_prog_fops = {

@@ -180,6 +180,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	u8 before[5][64];
 	struct kbpf_verify_attr va;
 	u32 n, type;
+	struct kt_jit_opts jo;
 	struct kt_jit j;
 	u64 r_interp, r_jit;
 	int i;
@@ -197,7 +198,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	va.insn_cnt = n;
 	va.prog_type = type;
 	va.budget = 100000;	/* a tenth of the real budget: more inputs per second */
-	/* bit 0: CAP_PERFMON; bit 1 clear: CAP_BPF (bit 1 set: neither, unprivileged) */
+	/*
+	 * data[1]: bit 0: CAP_PERFMON; bit 1 clear: CAP_BPF (set: neither,
+	 * unprivileged); bits 2 and 3: JIT options, below.
+	 */
 	va.bpf_capable = !(data[1] & 2);
 	va.perfmon_capable = va.bpf_capable && (data[1] & 1);
 	va.gpl_compatible = true;
@@ -218,7 +222,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	take();
 	memcpy(before, snapshot, sizeof(before));
-	if (kt_jit_load_subprogs(&j, prog, n, subs, va.subprog_cnt, false, 0))
+	/*
+	 * The JIT as the module builds it for this loader: fenced (spec_harden
+	 * 1, the default, fences loaders without CAP_PERFMON) unless bit 2
+	 * says spec_harden=0; bit 3: constant blinding (jit_harden).
+	 */
+	memset(&jo, 0, sizeof(jo));
+	jo.fence = !(data[1] & 4);
+	jo.blind = data[1] & 8;
+	jo.seed = 0x9e3779b9u * (data[1] | 1);
+	if (kt_jit_load_opts(&j, prog, n, subs, va.subprog_cnt, &jo))
 		abort();	/* the JIT must take every verified program */
 	r_jit = j.fn(reset(type));
 	kt_jit_unload(&j);

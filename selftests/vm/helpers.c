@@ -5,6 +5,8 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include "kbpf_test.h"
 
@@ -513,4 +515,91 @@ void kt_set_caps(__u64 caps)
 	d[1].effective = d[1].permitted = (__u32)(caps >> 32);
 	REQUIRE(syscall(SYS_capset, &h, d) == 0, "capset(%#llx): %s",
 		(unsigned long long)caps, strerror(errno));
+}
+
+__u32 b_link_id(const struct backend *b, int fd, __u32 *type)
+{
+	struct bpf_link_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (b_obj_info(b, fd, &info, &len) < 0)
+		return 0;
+	if (type)
+		*type = info.type;
+	return info.id;
+}
+
+long b_pin(const struct backend *b, int fd, const char *path)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.bpf_fd = fd;
+	a.pathname = (__u64)(unsigned long)path;
+	return b_call(b, BPF_OBJ_PIN, &a);
+}
+
+long b_get(const struct backend *b, const char *path, __u32 flags)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.pathname = (__u64)(unsigned long)path;
+	a.file_flags = flags;
+	return b_call(b, BPF_OBJ_GET, &a);
+}
+
+/* ---- module lifetime ---------------------------------------------------- */
+
+long kt_delete_module(void)
+{
+	return syscall(SYS_delete_module, "kbpf", O_NONBLOCK) ? -errno : 0;
+}
+
+bool kt_module_busy(long r)
+{
+	return r == -EWOULDBLOCK || r == -EBUSY;
+}
+
+void kt_module_unload(void)
+{
+	struct stat st;
+	long r = 0;
+	int i;
+
+	kbpf_dev_close();
+	REQUIRE(umount(KBPF_FS_DIR) == 0, "umount %s: %s", KBPF_FS_DIR, strerror(errno));
+	/* Frees may be deferred (RCU, workqueues): retry for up to 5 s. */
+	for (i = 0; i < 250; i++) {
+		r = kt_delete_module();
+		if (!kt_module_busy(r))
+			break;
+		usleep(20000);
+	}
+	REQUIRE(r == 0, "delete_module after closing every fd: %s (%d tries)", kt_res(r), i + 1);
+	if (i)
+		kt_info("delete_module succeeded after %d tries", i + 1);
+	for (i = 0; i < 100 && stat(KBPF_DEVICE_PATH, &st) == 0; i++)
+		usleep(20000);
+	REQUIRE(stat(KBPF_DEVICE_PATH, &st) < 0, "%s still exists after unload",
+		KBPF_DEVICE_PATH);
+}
+
+void kt_module_load(void)
+{
+	struct stat st;
+	int ko, i;
+
+	ko = open("/kbpf.ko", O_RDONLY | O_CLOEXEC);
+	REQUIRE(ko >= 0, "open /kbpf.ko: %s", strerror(errno));
+	REQUIRE(syscall(SYS_finit_module, ko, "", 0) == 0, "finit_module(/kbpf.ko): %s",
+		strerror(errno));
+	close(ko);
+	for (i = 0; i < 100 && stat(KBPF_DEVICE_PATH, &st) < 0; i++)
+		usleep(20000);
+	REQUIRE(stat(KBPF_DEVICE_PATH, &st) == 0, "%s missing after reload", KBPF_DEVICE_PATH);
+	/* A new, empty kbpffs instance. */
+	REQUIRE(mount("none", KBPF_FS_DIR, "kbpffs", 0, NULL) == 0, "mount -t kbpffs %s: %s",
+		KBPF_FS_DIR, strerror(errno));
 }

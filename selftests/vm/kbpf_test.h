@@ -123,6 +123,11 @@ bool b_has_id(const struct backend *b, int cmd, __u32 id);
 int b_ids(const struct backend *b, int cmd, __u32 *ids, int n);
 __u32 b_map_id(const struct backend *b, int fd);
 __u32 b_prog_id(const struct backend *b, int fd);
+/* A link's id (and type, if type), 0 if OBJ_GET_INFO_BY_FD fails. */
+__u32 b_link_id(const struct backend *b, int fd, __u32 *type);
+/* BPF_OBJ_PIN of fd at path; BPF_OBJ_GET of path (a new fd or -errno). */
+long b_pin(const struct backend *b, int fd, const char *path);
+long b_get(const struct backend *b, const char *path, __u32 flags);
 
 /*
  * A trace of one call sequence: the same sequence is run on kbpf and on the
@@ -141,6 +146,20 @@ void compare_traces(const struct trace *kb, const struct trace *kr);
 int kt_set_param(const char *name, const char *val);
 /* Write val to /proc/sys/<path> (e.g. "kernel/unprivileged_bpf_disabled"). */
 int kt_set_sysctl(const char *path, const char *val);
+
+/*
+ * Module lifetime. kt_delete_module: one delete_module("kbpf", O_NONBLOCK),
+ * 0 or -errno; kt_module_busy: the answer while fds, pins or a kbpffs
+ * mount hold the module. kt_module_unload closes this process's device fd,
+ * unmounts KBPF_FS_DIR and retries delete_module for 5 s (deferred frees);
+ * kt_module_load loads /kbpf.ko again and remounts kbpffs there, as the
+ * VM's init does. Both are fatal on error.
+ */
+#define KBPF_FS_DIR	"/sys/fs/kbpf"
+long kt_delete_module(void);
+bool kt_module_busy(long r);
+void kt_module_unload(void);
+void kt_module_load(void);
 
 /* Capability bits (<linux/capability.h>), for kt_set_caps(). */
 #define KT_CAP_NET_ADMIN	12

@@ -25,15 +25,8 @@
 #include <sys/wait.h>
 #include <linux/perf_event.h>
 #include "kbpf_test.h"
+#include "attach.h"
 
-#define KPROBE		BPF_PROG_TYPE_KPROBE
-#define TRACEPOINT	BPF_PROG_TYPE_TRACEPOINT
-#define RAW_TP		BPF_PROG_TYPE_RAW_TRACEPOINT
-#define NETFILTER	32
-#define ATTACH_NF	45
-#define LINK_NF		10
-
-#define ATOMIC_ADD64(d, s, o) INSN(BPF_STX | BPF_DW | BPF_ATOMIC, d, s, o, BPF_ADD)
 
 /* struct pt_regs (x86-64) offsets */
 #define REGS_AX		80
@@ -45,7 +38,7 @@
 #define offsetofend(T, m)	(offsetof(T, m) + sizeof(((T *)0)->m))
 #endif
 
-static int load_ex(const struct backend *b, __u32 type, const struct bpf_insn *insns,
+int load_ex(const struct backend *b, __u32 type, const struct bpf_insn *insns,
 		   __u32 cnt, __u32 expected)
 {
 	static char log[65536];
@@ -89,12 +82,11 @@ static int val_map(const struct backend *b)
 	return m;
 }
 
-/* p[n..]: r0 = lookup(map, &(u32){0}), the key at fp-4. Returns the new n. */
-static int emit_lookup_key0(struct bpf_insn *p, int n, int map)
+int emit_lookup_key(struct bpf_insn *p, int n, int map, int key)
 {
 	struct bpf_insn ld[] = { LD_MAP_FD(BPF_REG_1, map) };
 
-	p[n++] = (struct bpf_insn)ST_MEM(BPF_W, BPF_REG_10, -4, 0);
+	p[n++] = (struct bpf_insn)ST_MEM(BPF_W, BPF_REG_10, -4, key);
 	p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_2, BPF_REG_10);
 	p[n++] = (struct bpf_insn)ALU64_IMM(BPF_ADD, BPF_REG_2, -4);
 	p[n++] = ld[0];
@@ -112,7 +104,7 @@ static int prog_count_store(struct bpf_insn *p, int map, int off1)
 	int n = 0;
 
 	p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_6, BPF_REG_1);
-	n = emit_lookup_key0(p, n, map);
+	n = emit_lookup_key(p, n, map, 0);
 	p[n++] = (struct bpf_insn)JMP_IMM(BPF_JEQ, BPF_REG_0, 0, off1 >= 0 ? 4 : 2);
 	p[n++] = (struct bpf_insn)MOV64_IMM(BPF_REG_1, 1);
 	p[n++] = (struct bpf_insn)ATOMIC_ADD64(BPF_REG_0, BPF_REG_1, 0);
@@ -223,7 +215,7 @@ static int link_info(const struct backend *b, int fd, struct bpf_link_info *info
 	return b_call(b, BPF_OBJ_GET_INFO_BY_FD, &a);
 }
 
-static int link_update(const struct backend *b, int link, int prog, int old, __u32 flags)
+int link_update(const struct backend *b, int link, int prog, int old, __u32 flags)
 {
 	union bpf_attr a;
 
@@ -545,7 +537,7 @@ static int prog_ip_cookie(struct bpf_insn *p, int map, bool func_ip)
 	int n = 0;
 
 	p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_6, BPF_REG_1);
-	n = emit_lookup_key0(p, n, map);
+	n = emit_lookup_key(p, n, map, 0);
 	p[n++] = (struct bpf_insn)JMP_IMM(BPF_JEQ, BPF_REG_0, 0, func_ip ? 9 : 6);
 	p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_7, BPF_REG_0);
 	p[n++] = (struct bpf_insn)MOV64_IMM(BPF_REG_1, 1);
@@ -807,7 +799,7 @@ static int prog_stackid(struct bpf_insn *p, int smap, int vals)
 		p[n++] = (struct bpf_insn)CALL(BPF_FUNC_get_stackid);
 		p[n++] = (struct bpf_insn)STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_0, -8 * (i + 2));
 	}
-	n = emit_lookup_key0(p, n, vals);
+	n = emit_lookup_key(p, n, vals, 0);
 	p[n++] = (struct bpf_insn)JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 8);
 	p[n++] = (struct bpf_insn)MOV64_IMM(BPF_REG_1, 1);
 	p[n++] = (struct bpf_insn)ATOMIC_ADD64(BPF_REG_0, BPF_REG_1, 0);
@@ -828,7 +820,7 @@ static int prog_get_stack(struct bpf_insn *p, int vals, __u32 size, __u64 flags)
 	int n = 0;
 
 	p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_6, BPF_REG_1);
-	n = emit_lookup_key0(p, n, vals);
+	n = emit_lookup_key(p, n, vals, 0);
 	p[n++] = (struct bpf_insn)JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 8);
 	p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_7, BPF_REG_0);
 	p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_1, BPF_REG_6);
@@ -1135,7 +1127,7 @@ static int prog_raw_sys_enter(struct bpf_insn *p, int map, int nr, int first_zer
 			p[n++] = (struct bpf_insn)ALU64_REG(BPF_OR, BPF_REG_8, BPF_REG_1);
 		}
 	}
-	n = emit_lookup_key0(p, n, map);
+	n = emit_lookup_key(p, n, map, 0);
 	p[n++] = (struct bpf_insn)JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 8);
 	p[n++] = (struct bpf_insn)MOV64_IMM(BPF_REG_1, 1);
 	p[n++] = (struct bpf_insn)ATOMIC_ADD64(BPF_REG_0, BPF_REG_1, 0);
@@ -1264,7 +1256,7 @@ void test_attach_raw_tp_sched(void)
 			p[n++] = (struct bpf_insn)LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_6, 8 * j);
 			p[n++] = (struct bpf_insn)ALU64_REG(BPF_OR, BPF_REG_8, BPF_REG_1);
 		}
-		n = emit_lookup_key0(p, n, map);
+		n = emit_lookup_key(p, n, map, 0);
 		p[n++] = (struct bpf_insn)JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 7);
 		p[n++] = (struct bpf_insn)MOV64_IMM(BPF_REG_1, 1);
 		p[n++] = (struct bpf_insn)ATOMIC_ADD64(BPF_REG_0, BPF_REG_1, 0);
@@ -1320,7 +1312,7 @@ static int prog_tp_nr(struct bpf_insn *p, int map, bool tail)
 	int n = 0;
 
 	p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_6, BPF_REG_1);
-	n = emit_lookup_key0(p, n, map);
+	n = emit_lookup_key(p, n, map, 0);
 	p[n++] = (struct bpf_insn)JMP_IMM(BPF_JEQ, BPF_REG_0, 0, tail ? 6 : 4);
 	p[n++] = (struct bpf_insn)MOV64_IMM(BPF_REG_1, 1);
 	p[n++] = (struct bpf_insn)ATOMIC_ADD64(BPF_REG_0, BPF_REG_1, 0);
@@ -1478,7 +1470,7 @@ void test_attach_tracepoint_sched_fork(void)
 	p[n++] = (struct bpf_insn)MOV64_REG(BPF_REG_6, BPF_REG_1);
 	p[n++] = (struct bpf_insn)LDX_MEM(BPF_W, BPF_REG_7, BPF_REG_6, 24);	/* parent_pid */
 	p[n++] = (struct bpf_insn)JMP_IMM(BPF_JNE, BPF_REG_7, getpid(), 11);
-	n = emit_lookup_key0(p, n, map);
+	n = emit_lookup_key(p, n, map, 0);
 	p[n++] = (struct bpf_insn)JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 4);
 	p[n++] = (struct bpf_insn)MOV64_IMM(BPF_REG_1, 1);
 	p[n++] = (struct bpf_insn)ATOMIC_ADD64(BPF_REG_0, BPF_REG_1, 0);
@@ -1614,13 +1606,9 @@ void test_attach_priv(void)
 
 /* ---- netfilter ---------------------------------------------------------- */
 
-#define NFPROTO_IPV4	2
-#define NFPROTO_IPV6	10
-#define HOOK_LOCAL_IN	1
-#define HOOK_LOCAL_OUT	3
 #define UDP_PORT	4242
 
-static void netns_lo_up(void)
+void netns_lo_up(void)
 {
 	struct ifreq ifr;
 	int s;
@@ -1636,13 +1624,7 @@ static void netns_lo_up(void)
 	close(s);
 }
 
-struct udp_pair {
-	int rx, tx, family;
-	struct sockaddr_storage to;
-	socklen_t to_len;
-};
-
-static void udp_pair_open(struct udp_pair *u, int family, int port)
+void udp_pair_open(struct udp_pair *u, int family, int port)
 {
 	int one = 1;
 
@@ -1702,7 +1684,7 @@ static void nf_attr(union bpf_attr *a, int prog, __u32 pf, __u32 hook, __s32 pri
 	memcpy(&a->link_create.kprobe_multi, &nf, sizeof(nf));
 }
 
-static int nf_link(int prog, __u32 pf, __u32 hook, __s32 prio)
+int nf_link(int prog, __u32 pf, __u32 hook, __s32 prio)
 {
 	union bpf_attr a;
 

@@ -77,34 +77,6 @@ static long pin_attr(const struct backend *b, int fd, const void *path, __u32 fl
 	return b_call(b, BPF_OBJ_PIN, &a);
 }
 
-static long b_pin(const struct backend *b, int fd, const char *path)
-{
-	return pin_attr(b, fd, path, 0);
-}
-
-static long b_get(const struct backend *b, const char *path, __u32 flags)
-{
-	union bpf_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.pathname = (__u64)(unsigned long)path;
-	a.file_flags = flags;
-	return b_call(b, BPF_OBJ_GET, &a);
-}
-
-static __u32 b_link_id(const struct backend *b, int fd, __u32 *type)
-{
-	struct bpf_link_info info;
-	__u32 len = sizeof(info);
-
-	memset(&info, 0, sizeof(info));
-	if (b_obj_info(b, fd, &info, &len) < 0)
-		return 0;
-	if (type)
-		*type = info.type;
-	return info.id;
-}
-
 /* One TEST_RUN of prog on a 64-byte IPv4 frame into the trace (value: retval). */
 static long run_once(struct trace *x, const struct backend *b, int prog, const char *what)
 {

@@ -127,34 +127,13 @@ void test_priv_cap_bpf_only(void)
 
 /* ---- module lifetime (must be the last test) -------------------------------- */
 
-static long del_module(void)
-{
-	return syscall(SYS_delete_module, "kbpf", O_NONBLOCK) ? -errno : 0;
-}
-
-#define KBPFFS_DIR	"/sys/fs/kbpf"
-#define KBPFFS_PIN	KBPFFS_DIR "/kt_lifetime"
-
-static long pin_on_kbpffs(int fd, const char *path)
-{
-	union bpf_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.bpf_fd = fd;
-	a.pathname = (__u64)(unsigned long)path;
-	return b_call(&be_kbpf, BPF_OBJ_PIN, &a);
-}
-
-static bool module_busy(long r)
-{
-	return r == -EWOULDBLOCK || r == -EBUSY;
-}
+#define KBPFFS_PIN	KBPF_FS_DIR "/kt_lifetime"
 
 void test_module_lifetime(void)
 {
 	struct stat st;
 	long r;
-	int dev, map, ko, i;
+	int dev, map;
 
 	/*
 	 * unprivileged_bpf_disabled = 1 locks the parameter until the reload
@@ -171,9 +150,9 @@ void test_module_lifetime(void)
 
 	dev = open(KBPF_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	REQUIRE(dev >= 0, "open %s: %s", KBPF_DEVICE_PATH, strerror(errno));
-	r = del_module();
+	r = kt_delete_module();
 	REQUIRE(r != 0, "delete_module succeeded while /dev/kbpf was open");
-	CHECK(module_busy(r), "delete_module with /dev/kbpf open: %s, expected EWOULDBLOCK/EBUSY",
+	CHECK(kt_module_busy(r), "delete_module with /dev/kbpf open: %s, expected EWOULDBLOCK/EBUSY",
 	      kt_res(r));
 
 	{
@@ -192,9 +171,9 @@ void test_module_lifetime(void)
 	}
 	REQUIRE(map >= 0, "MAP_CREATE: %s", strerror(errno));
 	close(dev);
-	r = del_module();
+	r = kt_delete_module();
 	REQUIRE(r != 0, "delete_module succeeded while a kbpf map fd was open");
-	CHECK(module_busy(r), "delete_module with a map fd open: %s, expected EWOULDBLOCK/EBUSY",
+	CHECK(kt_module_busy(r), "delete_module with a map fd open: %s, expected EWOULDBLOCK/EBUSY",
 	      kt_res(r));
 
 	/*
@@ -202,49 +181,23 @@ void test_module_lifetime(void)
 	 * map with no fd open, and a mounted instance pins the module even
 	 * when it is empty; umount releases both.
 	 */
-	r = pin_on_kbpffs(map, KBPFFS_PIN);
+	r = b_pin(&be_kbpf, map, KBPFFS_PIN);
 	REQUIRE(r == 0, "BPF_OBJ_PIN %s: %s", KBPFFS_PIN, kt_res(r));
 	close(map);
 	kbpf_dev_close();
-	r = del_module();
+	r = kt_delete_module();
 	REQUIRE(r != 0, "delete_module succeeded while a map was pinned");
-	CHECK(module_busy(r), "delete_module with a pinned map: %s, expected EWOULDBLOCK/EBUSY",
+	CHECK(kt_module_busy(r), "delete_module with a pinned map: %s, expected EWOULDBLOCK/EBUSY",
 	      kt_res(r));
 	CHECK(unlink(KBPFFS_PIN) == 0, "unlink %s: %s", KBPFFS_PIN, strerror(errno));
-	r = del_module();
+	r = kt_delete_module();
 	REQUIRE(r != 0, "delete_module succeeded while kbpffs was mounted");
-	CHECK(module_busy(r), "delete_module with kbpffs mounted: %s, expected EWOULDBLOCK/EBUSY",
+	CHECK(kt_module_busy(r), "delete_module with kbpffs mounted: %s, expected EWOULDBLOCK/EBUSY",
 	      kt_res(r));
-	REQUIRE(umount(KBPFFS_DIR) == 0, "umount %s: %s", KBPFFS_DIR, strerror(errno));
-
-	/* Frees may be deferred (RCU, workqueues): retry for up to 5 s. */
-	for (i = 0; i < 250; i++) {
-		r = del_module();
-		if (!module_busy(r))
-			break;
-		usleep(20000);
-	}
-	REQUIRE(r == 0, "delete_module after closing every fd: %s (%d tries)", kt_res(r), i + 1);
-	if (i)
-		kt_info("delete_module succeeded after %d tries", i + 1);
-	for (i = 0; i < 100 && stat(KBPF_DEVICE_PATH, &st) == 0; i++)
-		usleep(20000);
-	CHECK(stat(KBPF_DEVICE_PATH, &st) < 0, "%s still exists after unload", KBPF_DEVICE_PATH);
+	kt_module_unload();
 	CHECK(stat("/sys/module/kbpf", &st) < 0, "/sys/module/kbpf still exists after unload");
-	CHECK(stat(KBPFFS_DIR, &st) < 0, "mount point %s still exists after unload", KBPFFS_DIR);
-
-	/* Load it again for whatever runs after this test. */
-	ko = open("/kbpf.ko", O_RDONLY | O_CLOEXEC);
-	REQUIRE(ko >= 0, "open /kbpf.ko: %s", strerror(errno));
-	REQUIRE(syscall(SYS_finit_module, ko, "", 0) == 0, "finit_module(/kbpf.ko): %s",
-		strerror(errno));
-	close(ko);
-	for (i = 0; i < 100 && stat(KBPF_DEVICE_PATH, &st) < 0; i++)
-		usleep(20000);
-	REQUIRE(stat(KBPF_DEVICE_PATH, &st) == 0, "%s missing after reload", KBPF_DEVICE_PATH);
-	/* Mount kbpffs again, as init does: a new, empty instance. */
-	REQUIRE(mount("none", KBPFFS_DIR, "kbpffs", 0, NULL) == 0, "mount -t kbpffs %s: %s",
-		KBPFFS_DIR, strerror(errno));
+	CHECK(stat(KBPF_FS_DIR, &st) < 0, "mount point %s still exists after unload", KBPF_FS_DIR);
+	kt_module_load();
 	CHECK(stat(KBPFFS_PIN, &st) < 0 && errno == ENOENT, "%s exists in a new instance",
 	      KBPFFS_PIN);
 	{

@@ -458,6 +458,23 @@ static long jited_len(const struct bpf_insn *p, __u32 n)
 	return r < 0 ? (long)r : (long)info.jited_prog_len;
 }
 
+/*
+ * fdinfo's kbpf_jit_fenced (0 or 1) of prog loaded now by the current
+ * loader, or -errno (-ENOENT: no such line).
+ */
+static long fenced_flag(const struct bpf_insn *p, __u32 n)
+{
+	int fd = b_prog_load(&be_kbpf, SF, p, n, "GPL", NULL, 0, NULL);
+	char val[16];
+	long r;
+
+	if (fd < 0)
+		return fd;
+	r = fdinfo_get(fd, "kbpf_jit_fenced", val, sizeof(val)) ? atol(val) : -ENOENT;
+	close(fd);
+	return r;
+}
+
 /* The result of fn in a child with capabilities caps. */
 static long as_caps(__u64 caps, long (*fn)(const struct bpf_insn *, __u32),
 		    const struct bpf_insn *p, __u32 n)
@@ -508,6 +525,10 @@ void test_priv_spec_fence(void)
 	kt_info("jited_prog_len: CAP_BPF+CAP_PERFMON %ld, CAP_BPF only %ld (fenced)", plain,
 		fenced);
 	CHECK(plain > 0 && fenced > plain, "fenced image %ld bytes, plain %ld", fenced, plain);
+	r = as_caps(full, fenced_flag, p, ARRAY_SIZE(p));
+	CHECK(r == 0, "fdinfo kbpf_jit_fenced, CAP_PERFMON loader: %s, want 0", kt_res(r));
+	r = as_caps(KT_CAP(BPF), fenced_flag, p, ARRAY_SIZE(p));
+	CHECK(r == 1, "fdinfo kbpf_jit_fenced, CAP_BPF loader: %s, want 1", kt_res(r));
 
 	REQUIRE(!kt_set_param("spec_harden", "2"), "spec_harden=2");
 	r = as_caps(full, jited_len, p, ARRAY_SIZE(p));
