@@ -173,9 +173,9 @@ SEED          ?=
 DEBUG_TIMEOUT  = $(if $(filter command line environment,$(origin VM_TIMEOUT)),$(VM_TIMEOUT),3600)
 
 .PHONY: debug-kernel check-debug fuzz-vm
-$(FUZZ_BIN): selftests/fuzz/ioctl_fuzz.c uapi/kbpf.h | deps
+$(FUZZ_BIN): selftests/fuzz/ioctl_fuzz.c selftests/fuzz/kcov.c selftests/fuzz/kcov.h uapi/kbpf.h | deps
 	@mkdir -p $(@D)
-	gcc $(USER_CFLAGS) -o $@ selftests/fuzz/ioctl_fuzz.c
+	gcc $(USER_CFLAGS) -o $@ selftests/fuzz/ioctl_fuzz.c selftests/fuzz/kcov.c
 
 debug-kernel: deps
 	@selftests/debug/build-kernel.sh

@@ -9,6 +9,8 @@
 #
 # usage: build-module.sh KDIR OUTDIR     -> OUTDIR/kbpf.ko
 # Environment: KBPF_MODULE_FLAGS (extra make arguments, e.g. W=1).
+# Always KBPF_KCOV=1: the objects carry KCOV instrumentation (Kbuild), which
+# the ioctl fuzzer's coverage guidance reads (selftests/fuzz/kcov.c).
 # Warnings are not errors (KCFLAGS=-Wno-error): x86_64_defconfig sets
 # CONFIG_WERROR, Debian's kernel (the reference build) does not, and KASAN's
 # stack instrumentation makes frames larger than FRAME_WARN=2048 likelier.
@@ -39,5 +41,5 @@ for d in kmod maps helpers verifier jit include uapi; do
 		done
 done
 cmp -s "$ROOT/Kbuild" "$out/Kbuild" || cp -p "$ROOT/Kbuild" "$out/Kbuild"
-make -C "$kdir" M="$out" KCFLAGS=-Wno-error ${KBPF_MODULE_FLAGS:-} modules
+make -C "$kdir" M="$out" KCFLAGS=-Wno-error KBPF_KCOV=1 ${KBPF_MODULE_FLAGS:-} modules
 test -f "$out/kbpf.ko"

@@ -214,5 +214,20 @@ elif [ "$vstatus" = 0 ]; then
 	add debug FAIL "kmemleak (no report collected)"
 fi
 
-[ -f "$sh/fuzz.log" ] && grep -E '^ioctl_fuzz: (per command|errnos|ANOMALY)' "$sh/fuzz.log" | head -20
+[ -f "$sh/fuzz.log" ] && grep -E '^ioctl_fuzz: (per command|errnos|ANOMALY|kcov)' "$sh/fuzz.log" | head -20
+
+# ---- 4c. fuzzer coverage ------------------------------------------------------------------
+# The figure: distinct PCs the fuzzer reached against the module's coverage
+# sites (one __sanitizer_cov_trace_pc call per basic block, counted from the
+# relocations of build/debug-module/kbpf.ko). Fails only if KCOV traced nothing.
+if [ -f "$sh/kcov-pcs.txt" ]; then
+	pcs=$(grep -c . "$sh/kcov-pcs.txt")
+	sites=$(objdump -r build/debug-module/kbpf.ko 2>/dev/null | grep -c '__sanitizer_cov_trace_pc')
+	if [ "$pcs" -gt 0 ] && [ "$sites" -gt 0 ]; then
+		pct=$(awk -v a="$pcs" -v b="$sites" 'BEGIN { printf "%.1f%%", 100 * a / b }')
+		add debug PASS "kcov ($pcs of $sites kbpf coverage sites reached by the fuzzer, $pct)"
+	else
+		add debug FAIL "kcov ($pcs PCs traced, $sites sites in kbpf.ko: is KBPF_KCOV in effect?)"
+	fi
+fi
 summary

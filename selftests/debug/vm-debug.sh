@@ -9,6 +9,7 @@
 #   kmemleak-loaded.txt    kmemleak report after the suite + fuzzer
 #   kmemleak-unloaded.txt  kmemleak report after rmmod kbpf
 #   kbpf-ranges.txt        kbpf's load addresses (attributing unresolved frames)
+#   kcov-pcs.txt           the distinct kbpf PCs the fuzzer reached (KCOV)
 #   dmesg.txt              the whole kernel log
 # The host (check-debug.sh) decides from these and the console log.
 #
@@ -80,10 +81,10 @@ if [ "$fuzz_n" -gt 0 ]; then
 		fflag=
 		say "no fault injection (debugfs $F missing)"
 	fi
-	say "running ioctl_fuzz -n $fuzz_n -s $fuzz_seed $fflag"
-	/tests/ioctl_fuzz -n "$fuzz_n" -s "$fuzz_seed" $fflag > "$out/fuzz.log" 2>&1
+	say "running ioctl_fuzz -n $fuzz_n -s $fuzz_seed $fflag -c (kcov-guided)"
+	/tests/ioctl_fuzz -n "$fuzz_n" -s "$fuzz_seed" $fflag -c "$out/kcov-pcs.txt" > "$out/fuzz.log" 2>&1
 	fstatus=$?
-	grep -E '^ioctl_fuzz: (ANOMALY|per command|errnos)' "$out/fuzz.log" | head -40
+	grep -E '^ioctl_fuzz: (ANOMALY|per command|errnos|kcov)' "$out/fuzz.log" | head -40
 	grep -E '^(PASS|FAIL): ' "$out/fuzz.log" | tee -a "$res"
 	grep -qE '^(PASS|FAIL): ' "$out/fuzz.log" ||
 		result "FAIL: fuzz/ioctl (exited with status $fstatus, no result line; killed?)"

@@ -15,7 +15,15 @@
  * 1..4095, commands that do not create fds return 0, and returned fds are
  * open. At the end every fd is closed, so the module must be unloadable.
  *
- * usage: ioctl_fuzz [-n CALLS] [-s SEED] [-f] [-v] [-d DEVICE]
+ * With -c PCFILE, coverage guidance through KCOV (kcov.c; the debug module
+ * is built with KCOV_INSTRUMENT): an attr whose call reached kbpf code no
+ * earlier call reached joins a corpus of FUZZ_CORPUS_MAX entries, and
+ * FUZZ_REPLAY_PCT% of later calls replay a corpus entry with 1-4
+ * mutations instead of generating anew. At the end the distinct PCs go to
+ * PCFILE (the host turns them into a coverage figure). -c without a
+ * working /sys/kernel/debug/kcov fails the run.
+ *
+ * usage: ioctl_fuzz [-n CALLS] [-s SEED] [-f] [-v] [-d DEVICE] [-c PCFILE]
  * Output: one progress line every 2000 calls, per-command counts, and
  * "PASS: fuzz/ioctl" or "FAIL: fuzz/ioctl (<reason>)". Exit status 0 / 1.
  * Rerun a failure with the same -s SEED -n CALLS.
@@ -35,11 +43,14 @@
 #include <linux/bpf.h>
 
 #include "uapi/kbpf.h"
+#include "kcov.h"
 
 #define MAX_CMD		40
 #define POOL_MAX	48
 #define DATA_SIZE	(256 * 1024)
 #define ATTR_BUF	512
+#define FUZZ_CORPUS_MAX	512	/* attrs that found new coverage */
+#define FUZZ_REPLAY_PCT	40	/* calls replaying a mutated corpus entry */
 
 enum { K_NONE, K_MAP, K_PROG, K_LINK, K_OTHER };
 
@@ -61,6 +72,15 @@ static int verbose;
 static unsigned long anomalies;
 static unsigned long calls_ok[MAX_CMD + 1], calls_total[MAX_CMD + 1];
 static unsigned long errno_hist[4096];
+
+struct saved_call {
+	int cmd;
+	__u32 size;
+	unsigned char attr[sizeof(union bpf_attr)];
+};
+static struct saved_call corpus[FUZZ_CORPUS_MAX];
+static int ncorpus;
+static unsigned long fresh_calls, replays;
 
 /* ---- randomness -------------------------------------------------------------- */
 static uint64_t rnd64(void)
@@ -592,6 +612,57 @@ size:
 }
 
 /* ---- the loop ---------------------------------------------------------------------- */
+/* ---- the coverage corpus ------------------------------------------------------ */
+
+static void corpus_save(int cmd, __u32 size, const void *attr)
+{
+	struct saved_call *e = ncorpus < FUZZ_CORPUS_MAX ? &corpus[ncorpus++] :
+			       &corpus[rnd(FUZZ_CORPUS_MAX)];
+
+	e->cmd = cmd;
+	e->size = size;
+	memcpy(e->attr, attr, size < sizeof(e->attr) ? size : sizeof(e->attr));
+	if (size < sizeof(e->attr))
+		memset(e->attr + size, 0, sizeof(e->attr) - size);
+}
+
+/* A corpus entry into a, with 1-4 mutations; returns its size, *cmd its command. */
+static __u32 corpus_replay(int *cmd, union bpf_attr *a)
+{
+	const struct saved_call *e = &corpus[rnd(ncorpus)];
+	unsigned char *b = (unsigned char *)a;
+	__u32 len = e->size < sizeof(*a) ? e->size : sizeof(*a);
+	int m, nm = 1 + rnd(4);
+
+	memcpy(a, e->attr, sizeof(*a));
+	*cmd = e->cmd;
+	for (m = 0; m < nm && len; m++) {
+		__u32 off = rnd(len);
+
+		switch (rnd(4)) {
+		case 0: b[off] ^= 1 << rnd(8); break;
+		case 1: b[off] = (unsigned char)rnd64(); break;
+		case 2:
+			off &= ~3u;
+			if (off + 4 <= len) {
+				__u32 v = interesting32();
+
+				memcpy(b + off, &v, 4);
+			}
+			break;
+		default:	/* an fd of ours at an aligned word */
+			off &= ~3u;
+			if (off + 4 <= len) {
+				int fd = pick_fd(K_NONE);
+
+				memcpy(b + off, &fd, 4);
+			}
+		}
+	}
+	replays++;
+	return e->size;
+}
+
 static int creates_fd(int cmd)
 {
 	switch (cmd) {
@@ -632,19 +703,21 @@ int main(int argc, char **argv)
 {
 	unsigned long n = 20000, i;
 	uint64_t seed = (uint64_t)time(NULL);
-	const char *dev = KBPF_DEVICE_PATH;
+	const char *dev = KBPF_DEVICE_PATH, *pcfile = NULL;
 	int opt, inject = 0, c;
 	time_t t0 = time(NULL);
 
-	while ((opt = getopt(argc, argv, "n:s:fvd:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:s:fvd:c:")) != -1) {
 		switch (opt) {
 		case 'n': n = strtoul(optarg, NULL, 0); break;
 		case 's': seed = strtoull(optarg, NULL, 0); break;
 		case 'f': inject = 1; break;
 		case 'v': verbose = 1; break;
 		case 'd': dev = optarg; break;
+		case 'c': pcfile = optarg; break;
 		default:
-			fprintf(stderr, "usage: %s [-n CALLS] [-s SEED] [-f] [-v] [-d DEVICE]\n", argv[0]);
+			fprintf(stderr, "usage: %s [-n CALLS] [-s SEED] [-f] [-v] [-d DEVICE] [-c PCFILE]\n",
+				argv[0]);
 			return 2;
 		}
 	}
@@ -675,8 +748,20 @@ int main(int argc, char **argv)
 			printf("ioctl_fuzz: /proc/self/make-it-fail: %s (no fault injection)\n", strerror(errno));
 	}
 
+	if (pcfile) {
+		int err = fuzz_kcov_open();
+
+		if (err) {
+			printf("FAIL: fuzz/ioctl (kcov: %s: %s)\n", FUZZ_KCOV_PATH, strerror(-err));
+			return 1;
+		}
+		printf("ioctl_fuzz: kcov on, coverage-guided (corpus of %d, %d%% replays)\n",
+		       FUZZ_CORPUS_MAX, FUZZ_REPLAY_PCT);
+	}
+
 	for (i = 0; i < n; i++) {
 		struct kbpf_call call;
+		unsigned long fresh;
 		unsigned char *buf;
 		__u32 size;
 		long ret;
@@ -699,7 +784,10 @@ int main(int argc, char **argv)
 			goto cmd_pick;
 
 		/* attr either in the middle of the page or ending at the guard page. */
-		size = gen_attr(c, (union bpf_attr *)attr_page);
+		if (ncorpus && chance(FUZZ_REPLAY_PCT))
+			size = corpus_replay(&c, (union bpf_attr *)attr_page);
+		else
+			size = gen_attr(c, (union bpf_attr *)attr_page);
 		buf = attr_page;
 		if (size <= 2 * 4096 && chance(20)) {
 			buf = attr_page + 2 * 4096 - size;
@@ -716,9 +804,17 @@ int main(int argc, char **argv)
 		call.attr = chance(97) ? (__u64)(unsigned long)buf : pick_ptr(size);
 
 		fail_injection(inject && chance(70));
+		fuzz_kcov_begin();
 		ret = ioctl(devfd, KBPF_IOC_CALL, &call);
 		err = errno;
+		fresh = fuzz_kcov_end();
 		fail_injection(0);
+		if (fresh) {
+			fresh_calls++;
+			/* the attr as sent, if it sits where replays put it */
+			if (buf == attr_page && call.attr == (__u64)(unsigned long)buf)
+				corpus_save(c, size, attr_page);
+		}
 
 		calls_total[c]++;
 		if (verbose)
@@ -756,8 +852,8 @@ int main(int argc, char **argv)
 				close((int)ret);
 		}
 		if ((i + 1) % 2000 == 0)
-			printf("ioctl_fuzz: %lu/%lu calls, %d objects open, %ld s\n", i + 1, n, npool,
-			       (long)(time(NULL) - t0));
+			printf("ioctl_fuzz: %lu/%lu calls, %d objects open, %lu kbpf PCs, %ld s\n", i + 1,
+			       n, npool, fuzz_kcov_distinct(), (long)(time(NULL) - t0));
 	}
 
 	fail_injection(0);
@@ -775,6 +871,18 @@ int main(int argc, char **argv)
 		if (errno_hist[c])
 			printf(" %s:%lu", strerrorname_np(c) ? strerrorname_np(c) : "?", errno_hist[c]);
 	printf("\n");
+	if (pcfile) {
+		int err = fuzz_kcov_dump(pcfile);
+
+		printf("ioctl_fuzz: kcov: %lu distinct kbpf PCs, %lu calls reached new ones, "
+		       "corpus %d, %lu replays, %lu trace overflows\n", fuzz_kcov_distinct(),
+		       fresh_calls, ncorpus, replays, fuzz_kcov_overflows());
+		if (err || !fuzz_kcov_distinct()) {
+			printf("FAIL: fuzz/ioctl (kcov: %s; is kbpf.ko built with KBPF_KCOV=1?)\n",
+			       err ? strerror(-err) : "no kbpf PC traced");
+			return 1;
+		}
+	}
 	if (anomalies) {
 		printf("FAIL: fuzz/ioctl (%lu ABI anomalies, seed %llu)\n", anomalies, (unsigned long long)seed);
 		return 1;
