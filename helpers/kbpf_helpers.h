@@ -38,6 +38,11 @@ u64 kbpf_helper_ringbuf_discard(u64 sample, u64 flags, u64 r3, u64 r4, u64 r5);
 u64 kbpf_helper_ringbuf_output(u64 map, u64 data, u64 size, u64 flags, u64 r5);
 u64 kbpf_helper_ringbuf_query(u64 map, u64 flags, u64 r3, u64 r4, u64 r5);
 
+/* perf_helpers.c */
+u64 kbpf_helper_perf_event_output(u64 ctx, u64 map, u64 flags, u64 data, u64 size);
+u64 kbpf_helper_skb_event_output(u64 ctx, u64 map, u64 flags, u64 data, u64 size);
+u64 kbpf_helper_xdp_event_output(u64 ctx, u64 map, u64 flags, u64 data, u64 size);
+
 /* trace_helpers.c */
 u64 kbpf_helper_probe_read_kernel(u64 dst, u64 size, u64 src, u64 r4, u64 r5);
 u64 kbpf_helper_probe_read_user(u64 dst, u64 size, u64 src, u64 r4, u64 r5);

@@ -275,12 +275,43 @@ static const struct kbpf_helper_proto kbpf_protos[KBPF_FUNC_MAX] = {
 		.arg = { KBPF_ARG_PTR_TO_ALLOC_MEM, KBPF_ARG_ANYTHING },
 		.release_arg = 1,
 	},
+	/*
+	 * perf events (maps/perf_event_array.c, helpers/perf_helpers.c): the
+	 * tracing types, and with packet bytes appended the skb types and XDP
+	 */
+	[BPF_FUNC_perf_event_output] = {
+		.name = "perf_event_output", .ret = KBPF_RET_INTEGER, .gpl_only = true,
+		.types = KBPF_TYPES_TRACING | KBPF_TYPE_BIT(BPF_PROG_TYPE_SOCKET_FILTER) |
+			 KBPF_TYPE_BIT(BPF_PROG_TYPE_SCHED_CLS) |
+			 KBPF_TYPE_BIT(BPF_PROG_TYPE_SCHED_ACT) |
+			 KBPF_TYPE_BIT(BPF_PROG_TYPE_CGROUP_SKB) | KBPF_TYPE_BIT(BPF_PROG_TYPE_XDP),
+		.arg = { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_CONST_MAP_PTR, KBPF_ARG_ANYTHING,
+			 KBPF_ARG_PTR_TO_MEM, KBPF_ARG_CONST_SIZE_OR_ZERO },
+		.map_types = KBPF_TYPE_BIT(BPF_MAP_TYPE_PERF_EVENT_ARRAY),
+	},
 	[BPF_FUNC_ringbuf_query] = {
 		.name = "ringbuf_query", .ret = KBPF_RET_INTEGER,
 		.arg = { KBPF_ARG_CONST_MAP_PTR, KBPF_ARG_ANYTHING },
 		.map_types = KBPF_TYPE_BIT(BPF_MAP_TYPE_RINGBUF),
 	},
 };
+
+/* The id a call to func_id really makes from prog_type (KBPF_FUNC_* variants). */
+u32 kbpf_helper_variant(u32 func_id, u32 prog_type)
+{
+	if (func_id != BPF_FUNC_perf_event_output)
+		return func_id;
+	switch (prog_type) {
+	case BPF_PROG_TYPE_SOCKET_FILTER:
+	case BPF_PROG_TYPE_SCHED_CLS:
+	case BPF_PROG_TYPE_SCHED_ACT:
+	case BPF_PROG_TYPE_CGROUP_SKB:
+		return KBPF_FUNC_skb_event_output;
+	case BPF_PROG_TYPE_XDP:
+		return KBPF_FUNC_xdp_event_output;
+	}
+	return func_id;
+}
 
 const struct kbpf_helper_proto *kbpf_helper_proto(u32 func_id, u32 prog_type)
 {

@@ -53,4 +53,7 @@ const kbpf_helper_fn kbpf_helper_fns[KBPF_FUNC_MAX] = {
 	[BPF_FUNC_ringbuf_submit]	= kbpf_helper_ringbuf_submit,
 	[BPF_FUNC_ringbuf_discard]	= kbpf_helper_ringbuf_discard,
 	[BPF_FUNC_ringbuf_query]	= kbpf_helper_ringbuf_query,
+	[BPF_FUNC_perf_event_output]	= kbpf_helper_perf_event_output,
+	[KBPF_FUNC_skb_event_output]	= kbpf_helper_skb_event_output,
+	[KBPF_FUNC_xdp_event_output]	= kbpf_helper_xdp_event_output,
 };

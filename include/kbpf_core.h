@@ -58,8 +58,16 @@
  * Linux has no fixed limit; a program needing more is rejected (-E2BIG).
  */
 #define KBPF_MAX_REFS			64
-/* Helper ids we know of (enum bpf_func_id of Linux 6.1). */
-#define KBPF_FUNC_MAX			__BPF_FUNC_MAX_ID
+/*
+ * Helper ids: Linux 6.1's enum bpf_func_id, then kbpf-private ids. Where
+ * 6.1 gives one helper id another implementation per program type (its
+ * per-type func_proto), the verifier's fixup (verifier.c) turns the call
+ * into the variant's private id. Programs cannot name a private id: it
+ * has no prototype.
+ */
+#define KBPF_FUNC_skb_event_output	__BPF_FUNC_MAX_ID	/* perf_event_output, skb */
+#define KBPF_FUNC_xdp_event_output	(__BPF_FUNC_MAX_ID + 1)	/* perf_event_output, XDP */
+#define KBPF_FUNC_MAX			(__BPF_FUNC_MAX_ID + 2)
 
 /* ---- Maps, as the core sees them ------------------------------------ */
 
@@ -162,6 +170,8 @@ struct kbpf_helper_proto {
 
 /* The declarative table the verifier reads (helpers/protos.c). */
 const struct kbpf_helper_proto *kbpf_helper_proto(u32 func_id, u32 prog_type);
+/* The id a verified call to func_id runs as from prog_type (a KBPF_FUNC_* variant or func_id). */
+u32 kbpf_helper_variant(u32 func_id, u32 prog_type);
 /* Map types that only the helpers naming them in map_types may take. */
 bool kbpf_map_type_restricted(u32 map_type);
 

@@ -147,6 +147,16 @@ struct kbpf_map_ops {
 			    union bpf_attr __user *uattr);
 	int (*delete_batch)(struct kbpf_map *map, const union bpf_attr *attr,
 			    union bpf_attr __user *uattr);
+	/*
+	 * Optional, for maps whose entries belong to the map file they came
+	 * through (PERF_EVENT_ARRAY, as Linux's map_fd_get_ptr with
+	 * map_file): BPF_MAP_UPDATE_ELEM from the syscall (rcu_read_lock
+	 * held; instead of ->update_value/->update), and every close of one
+	 * of the map's files, before its user reference is dropped.
+	 */
+	int (*update_file)(struct kbpf_map *map, struct file *map_file,
+			   const void *key, const void *value, u64 flags);
+	void (*release_file)(struct kbpf_map *map, struct file *map_file);
 };
 
 struct kbpf_map {
@@ -235,6 +245,14 @@ extern const struct kbpf_map_ops kbpf_stack_map_ops;
 extern const struct kbpf_map_ops kbpf_bloom_map_ops;
 extern const struct kbpf_map_ops kbpf_lpm_trie_map_ops;
 extern const struct kbpf_map_ops kbpf_ringbuf_map_ops;
+extern const struct kbpf_map_ops kbpf_perf_event_array_map_ops;
+
+/* maps/array.c: get_next_key of the array-shaped maps (keys 0..max_entries-1). */
+int kbpf_array_get_next_key(struct kbpf_map *map, const void *key, void *next_key);
+/* maps/fd_array.c: MAP_CREATE checks of the fd arrays (Linux's fd_array_map_alloc_check). */
+int kbpf_fd_array_alloc_check(const union bpf_attr *attr, u32 extra_flags);
+/* maps/perf_event_array.c: the event behind index (BPF_F_CURRENT_CPU: this CPU's), or ERR_PTR. */
+struct perf_event *kbpf_perf_event_array_event(struct kbpf_map *map, u64 index);
 
 /* maps/batch.c: Linux's generic batch commands, over the element ops. */
 int kbpf_generic_lookup_batch(struct kbpf_map *map, const union bpf_attr *attr,

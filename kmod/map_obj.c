@@ -104,6 +104,8 @@ static int kbpf_map_release(struct inode *inode, struct file *file)
 {
 	struct kbpf_map *map = file->private_data;
 
+	if (map->ops->release_file)
+		map->ops->release_file(map, file);
 	kbpf_map_put_uref(map);
 	kbpf_map_put(map);
 	return 0;

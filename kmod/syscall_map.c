@@ -304,7 +304,13 @@ int kbpf_cmd_map_update_elem(union bpf_attr *attr)
 		goto out_key;
 	}
 
-	err = kbpf_map_update_value(map, key, value, attr->flags);
+	if (map->ops->update_file) {
+		rcu_read_lock();
+		err = map->ops->update_file(map, f.file, key, value, attr->flags);
+		rcu_read_unlock();
+	} else {
+		err = kbpf_map_update_value(map, key, value, attr->flags);
+	}
 
 	kvfree(value);
 out_key:

@@ -126,8 +126,8 @@ static int kbpf_array_delete(struct kbpf_map *map, const void *key)
 	return -EINVAL;
 }
 
-static int kbpf_array_get_next_key(struct kbpf_map *map, const void *key,
-				   void *next_key)
+/* Shared by every array-shaped map (keys 0..max_entries-1). */
+int kbpf_array_get_next_key(struct kbpf_map *map, const void *key, void *next_key)
 {
 	u32 index = key ? *(const u32 *)key : U32_MAX;
 	u32 *next = next_key;

@@ -175,22 +175,6 @@ static int kbpf_pcpu_array_delete(struct kbpf_map *map, const void *key)
 	return -EINVAL;
 }
 
-static int kbpf_pcpu_array_get_next_key(struct kbpf_map *map, const void *key,
-					void *next_key)
-{
-	u32 index = key ? *(const u32 *)key : U32_MAX;
-	u32 *next = next_key;
-
-	if (index >= map->desc.max_entries) {
-		*next = 0;
-		return 0;
-	}
-	if (index == map->desc.max_entries - 1)
-		return -ENOENT;
-	*next = index + 1;
-	return 0;
-}
-
 const struct kbpf_map_ops kbpf_percpu_array_map_ops = {
 	.alloc_check	= kbpf_pcpu_array_alloc_check,
 	.alloc		= kbpf_pcpu_array_alloc,
@@ -199,7 +183,7 @@ const struct kbpf_map_ops kbpf_percpu_array_map_ops = {
 	.lookup_helper	= kbpf_pcpu_array_lookup_helper,
 	.update		= kbpf_pcpu_array_update,
 	.delete		= kbpf_pcpu_array_delete,
-	.get_next_key	= kbpf_pcpu_array_get_next_key,
+	.get_next_key	= kbpf_array_get_next_key,
 	.percpu		= true,
 	.copy_value	= kbpf_pcpu_array_copy_value,
 	.update_value	= kbpf_pcpu_array_update_value,

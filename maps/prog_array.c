@@ -58,13 +58,7 @@ bool kbpf_prog_array_compatible(struct kbpf_map *map, const struct kbpf_prog *pr
 
 static int kbpf_prog_array_alloc_check(const union bpf_attr *attr)
 {
-	if (attr->max_entries == 0 || attr->key_size != 4 ||
-	    attr->value_size != sizeof(u32) ||
-	    attr->map_flags & ~(BPF_F_NUMA_NODE | BPF_F_ACCESS_MASK) ||
-	    attr->map_flags & (BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG) ||
-	    !bpf_map_flags_access_ok(attr->map_flags))
-		return -EINVAL;
-	return 0;
+	return kbpf_fd_array_alloc_check(attr, 0);
 }
 
 static struct kbpf_map *kbpf_prog_array_alloc(const union bpf_attr *attr)
@@ -175,22 +169,6 @@ static int kbpf_prog_array_delete(struct kbpf_map *map, const void *key)
 	return kbpf_prog_array_clear_slot(kbpf_prog_array(map), index) ? 0 : -ENOENT;
 }
 
-static int kbpf_prog_array_get_next_key(struct kbpf_map *map, const void *key,
-					void *next_key)
-{
-	u32 index = key ? *(const u32 *)key : U32_MAX;
-	u32 *next = next_key;
-
-	if (index >= map->desc.max_entries) {
-		*next = 0;
-		return 0;
-	}
-	if (index == map->desc.max_entries - 1)
-		return -ENOENT;
-	*next = index + 1;
-	return 0;
-}
-
 const struct kbpf_map_ops kbpf_prog_array_map_ops = {
 	.alloc_check	= kbpf_prog_array_alloc_check,
 	.alloc		= kbpf_prog_array_alloc,
@@ -199,5 +177,5 @@ const struct kbpf_map_ops kbpf_prog_array_map_ops = {
 	.lookup		= kbpf_prog_array_lookup,
 	.update		= kbpf_prog_array_update,
 	.delete		= kbpf_prog_array_delete,
-	.get_next_key	= kbpf_prog_array_get_next_key,
+	.get_next_key	= kbpf_array_get_next_key,
 };

@@ -9,7 +9,8 @@
  *   4. check.c    abstract interpretation of every path
  *   5. subprog.c  combined stack of every call chain
  *   6. here       ld_imm64 map fds become kbpf_map_desc pointers; calls
- *                 learn their caller's frame size
+ *                 learn their caller's frame size; helper calls become
+ *                 their program type's variant (kbpf_helper_variant())
  */
 #include "verifier.h"
 
@@ -43,6 +44,10 @@ static void kbpf_fixups(struct kbpf_venv *env)
 		    insn->imm == BPF_FUNC_tail_call) {
 			insn->code = KBPF_INSN_TAIL_CALL;
 			insn->imm = 0;
+			continue;
+		}
+		if (insn->code == (BPF_JMP | BPF_CALL) && !insn->src_reg) {
+			insn->imm = (s32)kbpf_helper_variant((u32)insn->imm, env->attr->prog_type);
 			continue;
 		}
 		if (insn->code == (BPF_JMP | BPF_CALL) && insn->src_reg == BPF_PSEUDO_CALL) {

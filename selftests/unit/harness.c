@@ -287,6 +287,11 @@ static u64 kt_rb_query_fn(u64 map, u64 flags, u64 a3, u64 a4, u64 a5)
 	return flags == BPF_RB_RING_SIZE ? m->max_entries : 0;
 }
 
+static u64 kt_enoent_fn(u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
+{
+	return (u64)-ENOENT;
+}
+
 kbpf_helper_fn kt_helpers[KBPF_FUNC_MAX] = {
 	[BPF_FUNC_ringbuf_reserve] = kt_rb_reserve_fn,
 	[BPF_FUNC_ringbuf_submit] = kt_rb_commit_fn,
@@ -314,6 +319,10 @@ kbpf_helper_fn kt_helpers[KBPF_FUNC_MAX] = {
 	[BPF_FUNC_map_lookup_elem] = kt_lookup_fn,
 	[BPF_FUNC_map_update_elem] = kt_update_fn,
 	[BPF_FUNC_map_delete_elem] = kt_delete_fn,
+	/* no perf events here: every PERF_EVENT_ARRAY slot is empty, as in test_verifier */
+	[BPF_FUNC_perf_event_output] = kt_enoent_fn,
+	[KBPF_FUNC_skb_event_output] = kt_enoent_fn,
+	[KBPF_FUNC_xdp_event_output] = kt_enoent_fn,
 };
 
 int kt_map_value_addr(void *priv, const struct kbpf_map_desc *map, u32 off, u64 *addr)
