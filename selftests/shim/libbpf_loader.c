@@ -652,6 +652,97 @@ static void ringbuf(void)
 	close(m);
 }
 
+/* ---- perf buffer through libbpf's perf_buffer__* ------------------------------ */
+
+static void pb_sample(void *ctx, int cpu, void *data, __u32 size)
+{
+	struct rb_seen *s = ctx;
+
+	(void)cpu;
+	rb_sample(s, data, size);
+}
+
+static void pb_lost(void *ctx, int cpu, __u64 cnt)
+{
+	(void)ctx;
+	R("perfbuf_lost", "cpu %d: %llu", cpu, (unsigned long long)cnt);
+}
+
+/*
+ * libbpf's perf_buffer__new() on a PERF_EVENT_ARRAY: it opens a BPF output
+ * event per CPU (a plain perf_event_open) and stores each fd in the map; a
+ * socket filter outputs {skb->len u64, 0x5a u32} plus 6 packet bytes
+ * (BPF_F_CTXLEN_MASK) on the current CPU per TEST_RUN, and returns the
+ * helper's result.
+ */
+static void perfbuf(void)
+{
+	struct rb_seen seen = { 0, 1469598103934665603ull, 0 };
+	struct perf_buffer *pb;
+	int m, fd, r, i, total = 0;
+	__u32 ret;
+
+	m = bpf_map_create(BPF_MAP_TYPE_PERF_EVENT_ARRAY, "shim_pb", 4, 4,
+			   libbpf_num_possible_cpus(), NULL);
+	R("perfbuf_create", "%s", res(m));
+	if (m < 0)
+		return;
+	{
+		struct bpf_insn p[] = {
+			INSN(BPF_LDX | BPF_MEM | BPF_W, 6, 1, 0, 0),	/* r6 = skb->len */
+			INSN(BPF_STX | BPF_MEM | BPF_DW, 10, 6, -16, 0),
+			INSN(BPF_ST | BPF_MEM | BPF_DW, 10, 0, -8, 0x5a),
+			INSN(BPF_LD | BPF_DW | BPF_IMM, 2, BPF_PSEUDO_MAP_FD, 0, m), INSN(0, 0, 0, 0, 0),
+			/* r3 = BPF_F_CURRENT_CPU | 6 << 32 */
+			INSN(BPF_LD | BPF_DW | BPF_IMM, 3, 0, 0, (int)BPF_F_CURRENT_CPU),
+			INSN(0, 0, 0, 0, 6),
+			INSN(BPF_ALU64 | BPF_MOV | BPF_X, 4, 10, 0, 0),
+			INSN(BPF_ALU64 | BPF_ADD | BPF_K, 4, 0, 0, -16),
+			INSN(BPF_ALU64 | BPF_MOV | BPF_K, 5, 0, 0, 12),
+			INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_perf_event_output),
+			INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+		};
+
+		fd = bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "shim_pb", "GPL", p,
+				   sizeof(p) / sizeof(p[0]), NULL);
+	}
+	R("perfbuf_prog_load", "%s", res(fd));
+	pb = perf_buffer__new(m, 8, pb_sample, pb_lost, &seen, NULL);
+	r = libbpf_get_error(pb);
+	R("perfbuf_new", "%s", res(r));
+	if (fd < 0 || r) {
+		if (fd >= 0)
+			close(fd);
+		close(m);
+		return;
+	}
+	R("perfbuf_poll_empty", "%d", perf_buffer__poll(pb, 0));
+	for (i = 0; i < 50; i++) {
+		r = rb_test_run(fd, 60 + i % 64, &ret);
+		if (r || ret) {
+			R("perfbuf_run_failed", "%d %s retval=%d", i, res(r), (int)ret);
+			break;
+		}
+		r = perf_buffer__poll(pb, 2000);
+		if (r < 1) {
+			R("perfbuf_poll_after_run", "%d %s", i, res(r));
+			break;
+		}
+		total += r;
+	}
+	R("perfbuf_polled", "%d wakeups, %d records, hash %llx, sum %llu", total, seen.n,
+	  seen.hash, seen.sum);
+	for (i = 0; i < 3; i++) {
+		r = rb_test_run(fd, 100, &ret);
+		R("perfbuf_run_unpolled", "%s retval=%d", res(r), (int)ret);
+	}
+	R("perfbuf_consume", "%d", perf_buffer__consume(pb));
+	R("perfbuf_seen", "%d records, hash %llx", seen.n, seen.hash);
+	perf_buffer__free(pb);
+	close(fd);
+	close(m);
+}
+
 /* ---- feature probes (informational) ------------------------------------------ */
 
 static void probes(void)
@@ -716,6 +807,7 @@ int main(int argc, char **argv)
 	pins();
 	object();
 	ringbuf();
+	perfbuf();
 	probes();
 	R("end", "reached");
 	return 0;
