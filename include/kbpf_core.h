@@ -90,6 +90,14 @@ struct kbpf_map_desc {
 	 * read them with acquire semantics.
 	 */
 	struct kbpf_tail_target **tail_slots;
+	/*
+	 * ARRAY_OF_MAPS / HASH_OF_MAPS: what every inner map looks like (a
+	 * template: type, sizes, flags, max_entries; is_meta set, no map
+	 * behind it). A lookup in the outer map gives a program the inner
+	 * map's own desc, which the verifier checks against this.
+	 */
+	const struct kbpf_map_desc *inner_meta;
+	bool is_meta;
 };
 
 /* What a tail call enters: a program's code, for each backend. */

@@ -246,6 +246,7 @@ extern const struct kbpf_map_ops kbpf_bloom_map_ops;
 extern const struct kbpf_map_ops kbpf_lpm_trie_map_ops;
 extern const struct kbpf_map_ops kbpf_ringbuf_map_ops;
 extern const struct kbpf_map_ops kbpf_perf_event_array_map_ops;
+extern const struct kbpf_map_ops kbpf_array_of_maps_map_ops;
 
 /* maps/array.c: get_next_key of the array-shaped maps (keys 0..max_entries-1). */
 int kbpf_array_get_next_key(struct kbpf_map *map, const void *key, void *next_key);

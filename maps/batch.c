@@ -4,16 +4,15 @@
  * hash types update and delete): an element at a time through the same
  * paths as the single-element syscalls. The lookup cursor is the last key
  * returned (in_batch/out_batch hold a key); reaching the end is -ENOENT
- * with the count and cursor written back, as in Linux.
+ * with the count and cursor written back, as in Linux. A key with no value
+ * (deleted since get_next_key, an empty fd-array slot) is skipped, as the
+ * guest's 6.1 stable does (older 6.1 retried three times, then -EINTR).
  */
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "kbpf_internal.h"
-
-/* A key that vanishes between get_next_key and lookup: retry this often. */
-#define KBPF_MAP_LOOKUP_RETRIES	3
 
 int kbpf_generic_lookup_batch(struct kbpf_map *map, const union bpf_attr *attr,
 			      union bpf_attr __user *uattr)
@@ -23,7 +22,7 @@ int kbpf_generic_lookup_batch(struct kbpf_map *map, const union bpf_attr *attr,
 	void __user *values = u64_to_user_ptr(attr->batch.values);
 	void __user *keys = u64_to_user_ptr(attr->batch.keys);
 	u32 key_size = map->desc.key_size;
-	int err, retry = KBPF_MAP_LOOKUP_RETRIES;
+	int err;
 	void *buf, *buf_prevkey, *prev_key, *key, *value;
 	u32 value_size, cp, max_count;
 
@@ -63,14 +62,9 @@ int kbpf_generic_lookup_batch(struct kbpf_map *map, const union bpf_attr *attr,
 		if (err)
 			break;
 		err = kbpf_map_copy_value(map, key, value);
-		if (err == -ENOENT) {
-			if (retry) {
-				retry--;
-				continue;
-			}
-			err = -EINTR;
-			break;
-		}
+		/* a key gone since get_next_key, or an empty slot: skip it (6.1 stable) */
+		if (err == -ENOENT)
+			goto next_key;
 		if (err)
 			goto out_free;
 
@@ -79,11 +73,11 @@ int kbpf_generic_lookup_batch(struct kbpf_map *map, const union bpf_attr *attr,
 			err = -EFAULT;
 			goto out_free;
 		}
+		cp++;
+next_key:
 		if (!prev_key)
 			prev_key = buf_prevkey;
 		swap(prev_key, key);
-		retry = KBPF_MAP_LOOKUP_RETRIES;
-		cp++;
 		cond_resched();
 	}
 

@@ -9,6 +9,7 @@ static const struct kbpf_map_ops *const kbpf_map_types[] = {
 	[BPF_MAP_TYPE_ARRAY]	= &kbpf_array_map_ops,
 	[BPF_MAP_TYPE_PROG_ARRAY] = &kbpf_prog_array_map_ops,
 	[BPF_MAP_TYPE_PERF_EVENT_ARRAY] = &kbpf_perf_event_array_map_ops,
+	[BPF_MAP_TYPE_ARRAY_OF_MAPS] = &kbpf_array_of_maps_map_ops,
 	[BPF_MAP_TYPE_PERCPU_HASH] = &kbpf_htab_percpu_map_ops,
 	[BPF_MAP_TYPE_PERCPU_ARRAY] = &kbpf_percpu_array_map_ops,
 	[BPF_MAP_TYPE_STACK_TRACE] = &kbpf_stackmap_ops,

@@ -546,6 +546,14 @@ static int kbpf_check_map_func(struct kbpf_venv *env, const struct kbpf_map_desc
 	}
 	if (!map)
 		return 0;
+	/* a map-in-map only answers map_lookup_elem, with an inner map */
+	if (map->inner_meta) {
+		if (func_id == BPF_FUNC_map_lookup_elem)
+			return 0;
+		kbpf_vlog(env, "cannot pass map_type %u into func %s#%d\n", map->map_type,
+			  fn->name, func_id);
+		return -EINVAL;
+	}
 	if (fn->map_types ? (map->map_type >= 64 ||
 			     !(fn->map_types & KBPF_TYPE_BIT(map->map_type))) :
 			    kbpf_map_type_restricted(map->map_type)) {
@@ -608,6 +616,11 @@ static void kbpf_note_call_map(struct kbpf_venv *env, u32 idx, const struct kbpf
 
 	if (!map || aux->call_map_mixed)
 		return;
+	/* an inner map's template: the map itself is only known at run time */
+	if (map->is_meta) {
+		aux->call_map_mixed = true;
+		return;
+	}
 	if (!aux->call_map)
 		aux->call_map = map;
 	else if (aux->call_map != map)
@@ -972,7 +985,13 @@ static void kbpf_mark_null(struct kbpf_state *st, u32 id, u32 ref_obj_id, bool i
 			kbpf_mark_known(r, 0);
 			continue;
 		}
-		r->type = kbpf_type_non_null(r->type);
+		if (r->type == KBPF_PTR_TO_MAP_VALUE_OR_NULL && r->map->inner_meta) {
+			/* a map-in-map's value is the inner map (Linux's CONST_PTR_TO_MAP) */
+			r->type = KBPF_CONST_PTR_TO_MAP;
+			r->map = r->map->inner_meta;
+		} else {
+			r->type = kbpf_type_non_null(r->type);
+		}
 		r->id = 0;	/* ref_obj_id stays: release finds the copies through it */
 	}
 }

@@ -219,6 +219,11 @@ static void free_maps(void)
 			kt_jit_unload(&dummies[i][j].jit);
 }
 
+static const struct kbpf_map_desc inner_meta_4_4_1 = {
+	.map_type = BPF_MAP_TYPE_ARRAY, .key_size = 4, .value_size = 4, .max_entries = 1,
+	.is_meta = true,
+};
+
 /* Create the maps a case's fixups name and patch their fake fds in. */
 static int setup_maps(const struct bpf_test *t, struct bpf_insn *prog, u32 len, bool jit)
 {
@@ -240,6 +245,9 @@ static int setup_maps(const struct bpf_test *t, struct bpf_insn *prog, u32 len, 
 		case_maps[k]->desc.map_flags = d->flags;
 		if (d->type == BPF_MAP_TYPE_PROG_ARRAY)
 			case_maps[k]->desc.tail_slots = case_slots[k];
+		/* test_verifier's create_map_in_map(): inner ARRAY 4/4/1, none stored */
+		if (d->type == BPF_MAP_TYPE_ARRAY_OF_MAPS)
+			case_maps[k]->desc.inner_meta = &inner_meta_4_4_1;
 		if (k == FX_ARRAY_48B || k == FX_ARRAY_RO || k == FX_ARRAY_WO) {
 			/* the runner's update_map(): index = 28, foo[6] = 0xabcdef12 */
 			struct test_val v = { .index = (6 + 1) * sizeof(int), .foo[6] = 0xabcdef12 };

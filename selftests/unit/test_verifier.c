@@ -22,6 +22,7 @@
 #define ARRAY_FD 4	/* fake fd: array map, 4 entries of 8 bytes */
 #define GLOBAL_FD 8	/* fake fd: array map, 1 entry of 16 bytes (global data) */
 #define RB_FD 10	/* fake fd: ringbuf map, 4096 bytes (helpers faked below) */
+#define MIM_FD 11	/* fake fd: ARRAY_OF_MAPS of 4, inner maps ARRAY key 4 value 8 x 4, empty */
 #define LD_VALUE_FD(r, fd, off) \
 	KI_RAW(BPF_LD | BPF_DW | BPF_IMM, r, BPF_PSEUDO_MAP_VALUE, 0, fd), KI_RAW(0, 0, 0, 0, off)
 
@@ -529,6 +530,28 @@ static const struct vcase cases[] = {
 	/* a callee's reference, released by its caller */
 	RUN("ringbuf_reserve_in_callee", 0, PCALL(6), KI_JMP_IMM(BPF_JEQ, R0, 0, 3), SUBMIT(R0),
 	  KI_MOV64_IMM(R0, 0), KI_EXIT(), RESERVE(8), KI_EXIT()),
+	/* map-in-map: the outer value is the inner map, checked against the template */
+	RUN("map_in_map_inner_lookup", 0, LOOKUP(MIM_FD), KI_JMP_IMM(BPF_JEQ, R0, 0, 7),
+	  KI_MOV64_REG(R1, R0), KI_MOV64_REG(R2, R10), KI_ALU64_IMM(BPF_ADD, R2, -4),
+	  KI_CALL(BPF_FUNC_map_lookup_elem), KI_JMP_IMM(BPF_JEQ, R0, 0, 2),
+	  KI_LDX_MEM(BPF_DW, R0, R0, 0), KI_EXIT(), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("map_in_map_inner_value_size", -EACCES, "invalid access to map value",
+	  LOOKUP(MIM_FD), KI_JMP_IMM(BPF_JEQ, R0, 0, 7),
+	  KI_MOV64_REG(R1, R0), KI_MOV64_REG(R2, R10), KI_ALU64_IMM(BPF_ADD, R2, -4),
+	  KI_CALL(BPF_FUNC_map_lookup_elem), KI_JMP_IMM(BPF_JEQ, R0, 0, 2),
+	  KI_LDX_MEM(BPF_DW, R0, R0, 8), KI_EXIT(), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("map_in_map_no_outer_value_access", -EACCES, "map_ptr",
+	  LOOKUP(MIM_FD), KI_JMP_IMM(BPF_JEQ, R0, 0, 1), KI_LDX_MEM(BPF_W, R0, R0, 0),
+	  KI_EXIT()),
+	C("map_in_map_update_refused", -EINVAL, "cannot pass map_type 12",
+	  KI_ST_MEM(BPF_W, R10, -4, 0), KI_ST_MEM(BPF_W, R10, -8, 0), KI_LD_MAP_FD(R1, MIM_FD),
+	  KI_MOV64_REG(R2, R10), KI_ALU64_IMM(BPF_ADD, R2, -4), KI_MOV64_REG(R3, R10),
+	  KI_ALU64_IMM(BPF_ADD, R3, -8), KI_MOV64_IMM(R4, 0), KI_CALL(BPF_FUNC_map_update_elem),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("map_in_map_unchecked_inner", -EACCES, "R1 type=map_value_or_null expected=map_ptr",
+	  LOOKUP(MIM_FD), KI_MOV64_REG(R1, R0), KI_MOV64_REG(R2, R10),
+	  KI_ALU64_IMM(BPF_ADD, R2, -4), KI_CALL(BPF_FUNC_map_lookup_elem),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
 };
 
 static u32 prog_len(const struct bpf_insn *insns)
@@ -611,6 +634,26 @@ static int test_map_fd_rewritten(void)
 	return 0;
 }
 
+/*
+ * The inner lookup's map is only known at run time: the call must not be
+ * noted for a direct call or inline lookup (the template is no map); the
+ * outer one is.
+ */
+static int test_map_in_map_call_maps(void)
+{
+	struct bpf_insn prog[] = {
+		LOOKUP(MIM_FD), KI_JMP_IMM(BPF_JEQ, R0, 0, 4), KI_MOV64_REG(R1, R0),
+		KI_MOV64_REG(R2, R10), KI_ALU64_IMM(BPF_ADD, R2, -4),
+		KI_CALL(BPF_FUNC_map_lookup_elem), KI_MOV64_IMM(R0, 0), KI_EXIT(),
+	};
+
+	KT_EXPECT(!kt_verify(prog, ARRAY_SIZE(prog), NULL, 0), "rejected");
+	KT_EXPECT(kt_call_maps[5] == &kt_fds[MIM_FD]->desc, "outer call map %p",
+		  (const void *)kt_call_maps[5]);
+	KT_EXPECT(!kt_call_maps[10], "inner call noted with map %p", (const void *)kt_call_maps[10]);
+	return 0;
+}
+
 /* A log too small for the messages is truncated, NUL-terminated, -ENOSPC. */
 static int test_log_truncated(void)
 {
@@ -680,6 +723,11 @@ static int run_ringbuf_case(const void *arg)
 	return err;
 }
 
+static const struct kbpf_map_desc mim_meta = {
+	.map_type = BPF_MAP_TYPE_ARRAY, .key_size = 4, .value_size = 8, .max_entries = 4,
+	.is_meta = true,
+};
+
 static void all(void)
 {
 	struct kt_map *rb = calloc(1, sizeof(*rb));
@@ -693,12 +741,15 @@ static void all(void)
 	kt_fds[HASH_FD] = kt_map_new(BPF_MAP_TYPE_HASH, 4, 8, 4);
 	kt_fds[ARRAY_FD] = kt_map_new(BPF_MAP_TYPE_ARRAY, 4, 8, 4);
 	kt_fds[GLOBAL_FD] = kt_map_new(BPF_MAP_TYPE_ARRAY, 4, 16, 1);
+	kt_fds[MIM_FD] = kt_map_new(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 4);
+	kt_fds[MIM_FD]->desc.inner_meta = &mim_meta;
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		snprintf(name, sizeof(name), "verifier/%s", cases[i].name);
 		kt_run_arg(name, strncmp(cases[i].name, "ringbuf", 7) ? run_case :
 			   run_ringbuf_case, &cases[i]);
 	}
 	kt_run("verifier/map_fd_rewritten", test_map_fd_rewritten);
+	kt_run("verifier/map_in_map_call_maps", test_map_in_map_call_maps);
 	kt_run("verifier/dead_code_sanitised", test_dead_code_sanitised);
 	kt_run("verifier/log_truncated_enospc", test_log_truncated);
 	kt_run("verifier/perfmon_uninit_stack", test_perfmon_uninit_stack);
@@ -706,6 +757,7 @@ static void all(void)
 	kt_map_free(kt_fds[HASH_FD]);
 	kt_map_free(kt_fds[ARRAY_FD]);
 	kt_map_free(kt_fds[GLOBAL_FD]);
+	kt_map_free(kt_fds[MIM_FD]);
 	kt_map_free(kt_fds[RB_FD]);
 }
 

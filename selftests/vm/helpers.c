@@ -603,3 +603,29 @@ void kt_module_load(void)
 	REQUIRE(mount("none", KBPF_FS_DIR, "kbpffs", 0, NULL) == 0, "mount -t kbpffs %s: %s",
 		KBPF_FS_DIR, strerror(errno));
 }
+
+void trace_both(void (*seq)(const struct backend *, struct trace *), struct trace t[2])
+{
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		memset(&t[k], 0, sizeof(t[k]));
+		seq(backends[k], &t[k]);
+	}
+}
+
+int b_run_frame(const struct backend *b, int prog, __u32 *retval)
+{
+	unsigned char pkt[64];
+	struct run_opts o;
+	int r;
+
+	make_packet(pkt, sizeof(pkt), (const unsigned char *)"\x02\0\0\0\0\1", 0x0800);
+	memset(&o, 0, sizeof(o));
+	o.data = pkt;
+	o.data_size = sizeof(pkt);
+	o.repeat = 1;
+	r = b_test_run(b, prog, &o);
+	*retval = o.retval;
+	return r;
+}

@@ -114,6 +114,8 @@ struct run_opts {
 	__u32 retval, duration;			/* out */
 };
 int b_test_run(const struct backend *b, int prog_fd, struct run_opts *o);
+/* One TEST_RUN of prog on a 64-byte IPv4 frame (make_packet): 0 or -errno, *retval. */
+int b_run_frame(const struct backend *b, int prog, __u32 *retval);
 int b_obj_info(const struct backend *b, int fd, void *info, __u32 *info_len);
 int b_next_id(const struct backend *b, int cmd, __u32 start, __u32 *next);
 int b_fd_by_id(const struct backend *b, int cmd, __u32 id);
@@ -141,6 +143,8 @@ void tr(struct trace *t, long res, unsigned long long val, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 /* kbpf trace vs kernel trace; fd results compare as "success". */
 void compare_traces(const struct trace *kb, const struct trace *kr);
+/* seq on kbpf into t[0], then on the kernel into t[1]. */
+void trace_both(void (*seq)(const struct backend *, struct trace *), struct trace t[2]);
 
 /* Write val to kbpf's module parameter name; 0 or -errno. */
 int kt_set_param(const char *name, const char *val);

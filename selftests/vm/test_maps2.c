@@ -63,12 +63,8 @@ static long elem(const struct backend *b, int cmd, int fd, const void *key,
 static void run2(void (*seq)(const struct backend *, struct trace *))
 {
 	static struct trace t[2];
-	int k;
 
-	for (k = 0; k < 2; k++) {
-		memset(&t[k], 0, sizeof(t[k]));
-		seq(backends[k], &t[k]);
-	}
+	trace_both(seq, t);
 	REQUIRE(t[1].n > 1 && t[1].e[0].res >= 0, "kernel map create failed");
 	compare_traces(&t[0], &t[1]);
 }

@@ -161,13 +161,9 @@ static void ops_seq(const struct backend *b, struct trace *t)
 
 void test_perf_array_ops(void)
 {
-	struct trace t[2];
-	int k;
+	static struct trace t[2];
 
-	for (k = 0; k < 2; k++) {
-		memset(&t[k], 0, sizeof(t[k]));
-		ops_seq(backends[k], &t[k]);
-	}
+	trace_both(ops_seq, t);
 	compare_traces(&t[0], &t[1]);
 }
 
@@ -398,26 +394,20 @@ static void tp_case(struct side *s, int ncpu, const char *what, __u64 flags, int
 static void pkt_case(struct side *s, __u32 type, const char *what, __u64 flags)
 {
 	static unsigned char buf[2][PERF_DATA_PAGES * 4096 * PERF_MAX_CPUS];
-	unsigned char pkt[64];
-	struct run_opts o[2];
+	__u32 retval[2] = { 0, 0 };
 	size_t nb[2];
 	int k, prog;
 
-	make_packet(pkt, sizeof(pkt), (const unsigned char *)"\x02\0\0\0\0\1", 0x0800);
 	for (k = 0; k < 2; k++) {
 		prog = load_pkt_output(backends[k], type, s[k].map, flags);
 		REQUIRE(prog >= 0, "%s: load %s", backends[k]->name, what);
-		memset(&o[k], 0, sizeof(o[k]));
-		o[k].data = pkt;
-		o[k].data_size = sizeof(pkt);
-		o[k].repeat = 1;
-		CHECK(b_test_run(backends[k], prog, &o[k]) == 0, "%s: %s: test_run",
+		CHECK(b_run_frame(backends[k], prog, &retval[k]) == 0, "%s: %s: test_run",
 		      backends[k]->name, what);
 		close(prog);
 		nb[k] = side_drain(&s[k], buf[k], sizeof(buf[k]));
 	}
-	SAME_VAL(what, o[0].retval, o[1].retval);
-	kt_info("%s: retval %s, %d samples", what, kt_res((int)o[0].retval),
+	SAME_VAL(what, retval[0], retval[1]);
+	kt_info("%s: retval %s, %d samples", what, kt_res((int)retval[0]),
 		compare_records(what, buf[0], nb[0], buf[1], nb[1]));
 }
 

@@ -80,19 +80,12 @@ static long pin_attr(const struct backend *b, int fd, const void *path, __u32 fl
 /* One TEST_RUN of prog on a 64-byte IPv4 frame into the trace (value: retval). */
 static long run_once(struct trace *x, const struct backend *b, int prog, const char *what)
 {
-	unsigned char pkt[64];
-	struct run_opts o;
-	long r;
+	__u32 retval;
+	long r = b_run_frame(b, prog, &retval);
 
-	make_packet(pkt, sizeof(pkt), (const unsigned char *)"\x02\0\0\0\0\1", 0x0800);
-	memset(&o, 0, sizeof(o));
-	o.data = pkt;
-	o.data_size = sizeof(pkt);
-	o.repeat = 1;
-	r = b_test_run(b, prog, &o);
 	if (x)
-		tr(x, r, o.retval, "%s", what);
-	return r < 0 ? r : (long)o.retval;
+		tr(x, r, retval, "%s", what);
+	return r < 0 ? r : (long)retval;
 }
 
 /* ---- programs and maps ------------------------------------------------ */

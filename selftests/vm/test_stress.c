@@ -253,12 +253,10 @@ static void *objects(void *arg)
 {
 	struct stress_thread *t = arg;
 	struct bpf_insn p[16];
-	unsigned char pkt[64];
 	__u32 key;
 	__u64 val;
 	int map, prog, n, r;
 
-	make_packet(pkt, sizeof(pkt), (const unsigned char *)"\x02\0\0\0\0\1", 0x0800);
 	pthread_barrier_wait(&t->s->start);
 	while (churn_more(t)) {
 		map = b_map_create(&be_kbpf, BPF_MAP_TYPE_HASH, 4, 8, 16, 0, "kt_stress");
@@ -278,13 +276,13 @@ static void *objects(void *arg)
 		if (prog < 0) {
 			TH_FAIL(t, "round %lu: load: %s", t->ops, kt_res(prog));
 		} else {
-			struct run_opts o = { .data = pkt, .data_size = sizeof(pkt), .repeat = 1 };
+			__u32 retval = 0;
 
-			r = b_test_run(&be_kbpf, prog, &o);
+			r = b_run_frame(&be_kbpf, prog, &retval);
 			/* build_counter_prog returns the new count of key 0 */
-			if (r || o.retval != t->ops + 1)
+			if (r || retval != t->ops + 1)
 				TH_FAIL(t, "round %lu: test_run: %s, retval %u, want %lu", t->ops,
-					kt_res(r), o.retval, t->ops + 1);
+					kt_res(r), retval, t->ops + 1);
 			close(prog);
 		}
 		close(map);
