@@ -573,6 +573,16 @@ static const struct vcase cases[] = {
 	  KI_MOV64_REG(R1, R6), KI_MOV64_IMM(R2, 0), KI_MOV64_IMM(R4, 4),
 	  KI_CALL(BPF_FUNC_skb_load_bytes), KI_LDX_MEM(BPF_DW, R0, R10, -8),
 	  KI_LDX_MEM(BPF_W, R0, R0, 0), KI_EXIT()),
+	/*
+	 * pruning: fp-16 + (len & 8) is verified first; fp-16 + (len & 24)
+	 * reaching the same store is not contained in it (it may hit fp+0)
+	 */
+	C("varoff_stack_prune_wider_range", -EACCES, "invalid variable-offset write to stack R5",
+	  KI_LDX_MEM(BPF_W, R2, R1, 0), KI_MOV64_REG(R3, R2), KI_MOV64_REG(R4, R2),
+	  KI_ALU64_IMM(BPF_AND, R4, 8), KI_ALU64_IMM(BPF_AND, R2, 24), KI_MOV64_REG(R5, R10),
+	  KI_ALU64_IMM(BPF_ADD, R5, -16), KI_JMP_IMM(BPF_JSET, R3, 1, 2),
+	  KI_ALU64_REG(BPF_ADD, R5, R4), KI_JA(1), KI_ALU64_REG(BPF_ADD, R5, R2),
+	  KI_ST_MEM(BPF_DW, R5, 0, 0), KI_MOV64_IMM(R0, 0), KI_EXIT()),
 	/* the distance of a variable stack pointer from fp is no constant */
 	C("varoff_stack_ptr_diff_unknown", -EACCES, "invalid unbounded variable-offset",
 	  FP_VAR(R2, 8, 16), KI_MOV64_REG(R3, R2), KI_ALU64_REG(BPF_SUB, R3, R10),
