@@ -20,6 +20,9 @@ u64 kbpf_helper_csum_update(u64 ctx, u64 csum, u64 r3, u64 r4, u64 r5);
 u64 kbpf_helper_strtol(u64 buf, u64 len, u64 flags, u64 res, u64 r5);
 u64 kbpf_helper_strtoul(u64 buf, u64 len, u64 flags, u64 res, u64 r5);
 
+/* skb_hash_helpers.c */
+u64 kbpf_helper_get_hash_recalc(u64 ctx, u64 r2, u64 r3, u64 r4, u64 r5);
+
 /* sk_helpers.c */
 u64 kbpf_helper_sk_lookup_tcp(u64 ctx, u64 tuple, u64 len, u64 netns, u64 flags);
 u64 kbpf_helper_sk_lookup_udp(u64 ctx, u64 tuple, u64 len, u64 netns, u64 flags);

@@ -179,6 +179,13 @@ static const struct kbpf_helper_proto kbpf_protos[KBPF_FUNC_MAX] = {
 			 KBPF_TYPE_BIT(BPF_PROG_TYPE_SCHED_ACT),
 		.arg = { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_ANYTHING },
 	},
+	/* the packet's flow hash, computed on first use (6.1: TC and LWT programs) */
+	[BPF_FUNC_get_hash_recalc] = {
+		.name = "get_hash_recalc", .ret = KBPF_RET_INTEGER,
+		.types = KBPF_TYPE_BIT(BPF_PROG_TYPE_SCHED_CLS) |
+			 KBPF_TYPE_BIT(BPF_PROG_TYPE_SCHED_ACT),
+		.arg = { KBPF_ARG_PTR_TO_CTX },
+	},
 	/* the net_cls class of the task sending (6.1: TC and LWT programs) */
 	[BPF_FUNC_get_cgroup_classid] = {
 		.name = "get_cgroup_classid", .ret = KBPF_RET_INTEGER,

@@ -23,6 +23,7 @@ const kbpf_helper_fn kbpf_helper_fns[KBPF_FUNC_MAX] = {
 	[BPF_FUNC_csum_diff]		= kbpf_helper_csum_diff,
 	[BPF_FUNC_get_cgroup_classid]	= kbpf_helper_get_cgroup_classid,
 	[BPF_FUNC_csum_update]		= kbpf_helper_csum_update,
+	[BPF_FUNC_get_hash_recalc]	= kbpf_helper_get_hash_recalc,
 	[BPF_FUNC_strtol]		= kbpf_helper_strtol,
 	[BPF_FUNC_strtoul]		= kbpf_helper_strtoul,
 	[BPF_FUNC_sk_lookup_tcp]	= kbpf_helper_sk_lookup_tcp,

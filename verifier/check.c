@@ -31,14 +31,29 @@ static int kbpf_check_write(struct kbpf_venv *env, u32 regno)
 	return 0;
 }
 
-/* Offsets beyond this are refused (Linux: BPF_MAX_VAR_OFF). */
-#define KBPF_MAX_PTR_OFF	(1 << 29)
-
 /*
  * dst (a pointer) += / -= a scalar. A constant moves the fixed offset; a
- * variable scalar goes into the pointer's variable part, which only map
- * value pointers may have (their accesses are checked against its bounds).
+ * variable scalar goes into the pointer's variable part, which map value,
+ * packet, allocated memory and stack pointers may have (their accesses are
+ * checked against its bounds).
  */
+/*
+ * A stack pointer whose variable part is known again: it moves the fixed
+ * offset, so that a stack pointer's variable part is always 0 or unknown.
+ */
+static int kbpf_stack_fold_const(struct kbpf_venv *env, struct kbpf_reg *dst, u32 regno)
+{
+	s64 off = (s64)dst->off + (s64)dst->var_off.value;
+
+	if (off >= KBPF_MAX_PTR_OFF || off <= -KBPF_MAX_PTR_OFF) {
+		kbpf_vlog(env, "R%u pointer offset %lld is out of range\n", regno, (long long)off);
+		return -EACCES;
+	}
+	dst->off = (s32)off;
+	kbpf_ptr_var_zero(dst);
+	return 0;
+}
+
 static int kbpf_ptr_arith(struct kbpf_venv *env, u8 op, struct kbpf_reg *dst,
 			  const struct kbpf_reg *scalar, u32 regno)
 {
@@ -77,8 +92,7 @@ static int kbpf_ptr_arith(struct kbpf_venv *env, u8 op, struct kbpf_reg *dst,
 		dst->off = (s32)off;
 		return 0;
 	}
-	if (dst->type != KBPF_PTR_TO_MAP_VALUE && dst->type != KBPF_PTR_TO_PACKET &&
-	    dst->type != KBPF_PTR_TO_PACKET_META && dst->type != KBPF_PTR_TO_ALLOC_MEM) {
+	if (dst->type == KBPF_PTR_TO_CTX) {
 		kbpf_vlog(env, "R%u variable offset on %s is not supported yet\n", regno,
 			  kbpf_reg_type_name(dst->type));
 		return -EACCES;
@@ -101,6 +115,8 @@ static int kbpf_ptr_arith(struct kbpf_venv *env, u8 op, struct kbpf_reg *dst,
 	dst->s32_max = var.s32_max;
 	dst->u32_min = var.u32_min;
 	dst->u32_max = var.u32_max;
+	if (dst->type == KBPF_PTR_TO_STACK && kbpf_tnum_is_const(dst->var_off))
+		return kbpf_stack_fold_const(env, dst, regno);
 	return 0;
 }
 
@@ -235,9 +251,10 @@ static int kbpf_check_alu(struct kbpf_venv *env, const struct bpf_insn *insn)
 			return -EACCES;
 		}
 		if (kbpf_is_ptr(dst) && kbpf_is_ptr(src)) {
-			/* ptr - ptr of the same object kind is a scalar distance. */
+			/* ptr - ptr of the same stack frame, both fixed, is a known distance. */
 			if (op == BPF_SUB && dst->type == src->type &&
-			    dst->type == KBPF_PTR_TO_STACK && dst->frameno == src->frameno) {
+			    dst->type == KBPF_PTR_TO_STACK && dst->frameno == src->frameno &&
+			    kbpf_tnum_is_const(dst->var_off) && kbpf_tnum_is_const(src->var_off)) {
 				kbpf_mark_known(dst, (u64)((s64)dst->off - src->off));
 				return 0;
 			}
@@ -437,6 +454,8 @@ static int kbpf_check_helper_mem(struct kbpf_venv *env, u32 regno, u32 size, boo
 
 	switch (reg->type) {
 	case KBPF_PTR_TO_STACK:
+		if (!kbpf_tnum_is_const(reg->var_off))
+			return kbpf_stack_var_helper(env, regno, reg, size, write);
 		off = reg->off;
 		if (!write) {
 			int err = kbpf_check_stack_read_range(env, reg->frameno, off, size,
@@ -454,16 +473,7 @@ static int kbpf_check_helper_mem(struct kbpf_venv *env, u32 regno, u32 size, boo
 		for (i = 0; i < size; i++) {
 			u32 b = KBPF_STACK_SIZE + off + i;
 
-			if (f->stack_type[b] == KBPF_STACK_SPILL)
-				memset(&f->spill[b / 8], 0, sizeof(f->spill[0]));
-		}
-		for (i = 0; i < size; i++) {
-			u32 b = KBPF_STACK_SIZE + off + i, j;
-
-			if (f->stack_type[b] == KBPF_STACK_SPILL)	/* the spill's bytes */
-				for (j = b & ~7u; j < (b & ~7u) + 8; j++)
-					if (f->stack_type[j] == KBPF_STACK_SPILL)
-						f->stack_type[j] = KBPF_STACK_MISC;
+			kbpf_stack_drop_spill(f, b);
 			f->stack_type[b] = KBPF_STACK_MISC;
 		}
 		kbpf_note_stack_depth(env, reg->frameno, off);

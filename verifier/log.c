@@ -82,7 +82,13 @@ static void kbpf_print_reg(struct kbpf_venv *env, const struct kbpf_reg *r)
 		kbpf_vlog(env, "ctx(off=%d,imm=0)", r->off);
 		return;
 	case KBPF_PTR_TO_STACK:
-		kbpf_vlog(env, "fp%d", r->off);
+		if (kbpf_tnum_is_const(r->var_off)) {
+			kbpf_vlog(env, "fp%d", r->off);
+			return;
+		}
+		kbpf_vlog(env, "fp(off=%d,smin=%lld,smax=%lld,var_off=(%#llx; %#llx))", r->off,
+			  (long long)r->smin, (long long)r->smax,
+			  (unsigned long long)r->var_off.value, (unsigned long long)r->var_off.mask);
 		return;
 	case KBPF_CONST_PTR_TO_MAP:
 		kbpf_vlog(env, "map_ptr(off=%d,ks=%u,vs=%u,imm=0)", r->off, m->key_size,

@@ -2,7 +2,8 @@
 /*
  * Memory accesses through pointer registers: the stack of any live frame
  * (with spills and initialisation tracking), map values and the context.
- * Every access is proved to stay inside its object; offsets are constants.
+ * Every access is proved to stay inside its object, for every value of a
+ * variable offset (the stack's are in stack_var.c).
  */
 #include "verifier.h"
 
@@ -81,10 +82,7 @@ static int kbpf_stack_write(struct kbpf_venv *env, u32 frameno, s32 off, u32 siz
 			kbpf_vlog(env, "attempt to corrupt spilled pointer on stack\n");
 			return -EACCES;
 		}
-		for (i = 0; i < 8; i++)
-			if (f->stack_type[slot * 8 + i] == KBPF_STACK_SPILL)	/* not the uninit ones */
-				f->stack_type[slot * 8 + i] = KBPF_STACK_MISC;
-		memset(&f->spill[slot], 0, sizeof(f->spill[slot]));
+		kbpf_stack_drop_spill(f, slot * 8);
 	}
 	if ((size == 8 && value) || kbpf_narrow_spill_exact(value, base, size)) {
 		/*
@@ -215,13 +213,20 @@ int kbpf_check_mem(struct kbpf_venv *env, u32 regno, s32 off, u32 size, bool wri
 
 	switch (reg->type) {
 	case KBPF_PTR_TO_STACK:
-		if (o < -KBPF_STACK_SIZE || o + size > 0) {
-			kbpf_vlog(env, "invalid stack off=%lld size=%u\n", (long long)o, size);
-			return -EACCES;
-		}
-		if (o % size) {
+		/* every value of the pointer aligned (6.1: strict for the stack) */
+		if (!kbpf_tnum_is_aligned(kbpf_tnum_add(reg->var_off, kbpf_tnum_const((u64)o)),
+					  size)) {
 			kbpf_vlog(env, "misaligned stack access off %lld size %u\n",
 				  (long long)o, size);
+			return -EACCES;
+		}
+		if (!kbpf_tnum_is_const(reg->var_off)) {
+			if (write)
+				return kbpf_stack_var_write(env, regno, reg, (s32)o, size);
+			return kbpf_stack_var_read(env, regno, reg, (s32)o, size, loaded);
+		}
+		if (o < -KBPF_STACK_SIZE || o + size > 0) {
+			kbpf_vlog(env, "invalid stack off=%lld size=%u\n", (long long)o, size);
 			return -EACCES;
 		}
 		if (write)

@@ -125,7 +125,8 @@ static bool kbpf_regsafe(const struct kbpf_reg *old, const struct kbpf_reg *cur,
 	case KBPF_PTR_TO_CTX:
 		return old->off == cur->off;
 	case KBPF_PTR_TO_STACK:
-		return old->off == cur->off && old->frameno == cur->frameno;
+		return old->off == cur->off && old->frameno == cur->frameno &&
+		       kbpf_range_within(old, cur);
 	case KBPF_CONST_PTR_TO_MAP:
 		return old->map == cur->map;
 	case KBPF_PTR_TO_MAP_VALUE:

@@ -85,6 +85,9 @@ enum kbpf_slot_type {
 
 #define KBPF_STACK_SLOTS	(KBPF_STACK_SIZE / 8)
 
+/* Pointer offsets, fixed or variable, beyond this are refused (Linux: BPF_MAX_VAR_OFF). */
+#define KBPF_MAX_PTR_OFF	(1 << 29)
+
 /* One function activation: its registers and its stack. */
 struct kbpf_frame {
 	struct kbpf_reg regs[MAX_BPF_REG];
@@ -220,6 +223,15 @@ int kbpf_check_alloc_mem_range(struct kbpf_venv *env, u32 regno, const struct kb
 u32 kbpf_spill_size(const u8 *t);
 int kbpf_check_stack_read_range(struct kbpf_venv *env, u32 frameno, s32 off, u32 size,
 				const char *what);
+/* stack_var.c: stack accesses through a pointer with a variable offset (off: + reg->off). */
+int kbpf_stack_var_write(struct kbpf_venv *env, u32 regno, const struct kbpf_reg *reg,
+			 s32 off, u32 size);
+int kbpf_stack_var_read(struct kbpf_venv *env, u32 regno, const struct kbpf_reg *reg,
+			s32 off, u32 size, struct kbpf_reg *loaded);
+int kbpf_stack_var_helper(struct kbpf_venv *env, u32 regno, const struct kbpf_reg *reg,
+			  u32 size, bool write);
+/* Byte b (0 is fp-512) is overwritten: the spill of its slot, if any, is lost. */
+void kbpf_stack_drop_spill(struct kbpf_frame *f, u32 b);
 /* state.c */
 struct kbpf_state *kbpf_state_new(void);
 struct kbpf_state *kbpf_state_dup(const struct kbpf_state *s);

@@ -136,6 +136,13 @@ static const struct hcase cases[] = {
 	  KI_CALL(BPF_FUNC_get_cgroup_classid), KI_EXIT()),
 	H("cgroup_classid_not_in_socket_filter", SF, false, -EINVAL, "invalid func",
 	  KI_CALL(BPF_FUNC_get_cgroup_classid), KI_EXIT()),
+	/* get_hash_recalc(ctx): TC only, and the ctx itself (here: after a spill and fill) */
+	H("hash_recalc_tc", TC, false, 0, NULL, KI_STX_MEM(BPF_DW, R10, R1, -8),
+	  KI_LDX_MEM(BPF_DW, R1, R10, -8), KI_CALL(BPF_FUNC_get_hash_recalc), KI_EXIT()),
+	H("hash_recalc_not_ctx", TC, false, -EACCES, "expected=ctx", KI_MOV64_REG(R1, R10),
+	  KI_CALL(BPF_FUNC_get_hash_recalc), KI_EXIT()),
+	H("hash_recalc_not_in_socket_filter", SF, false, -EINVAL, "invalid func",
+	  KI_CALL(BPF_FUNC_get_hash_recalc), KI_EXIT()),
 	/* csum_update(ctx, csum): TC */
 	H("csum_update_tc", TC, false, 0, NULL, KI_MOV64_IMM(R2, 0), KI_CALL(BPF_FUNC_csum_update),
 	  KI_EXIT()),

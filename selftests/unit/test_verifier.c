@@ -60,6 +60,13 @@ struct vcase {
 	RESERVE(sz), KI_MOV64_REG(R7, R0), KI_JMP_IMM(BPF_JNE, R0, 0, 2), KI_MOV64_IMM(R0, 0), \
 	KI_EXIT()
 /* bpf_ringbuf_submit(r, 0) / bpf_ringbuf_discard(r, 0) */
+/*
+ * r = fp - sub + (skb->len & mask): a stack pointer with a variable offset
+ * (the run context's len, 0x1234, gives fp - sub + (0x1234 & mask)).
+ */
+#define FP_VAR(r, mask, sub) \
+	KI_LDX_MEM(BPF_W, r, R1, 0), KI_ALU64_IMM(BPF_AND, r, mask), \
+	KI_ALU64_IMM(BPF_SUB, r, sub), KI_ALU64_REG(BPF_ADD, r, R10)
 #define SUBMIT(r) KI_MOV64_REG(R1, r), KI_MOV64_IMM(R2, 0), KI_CALL(BPF_FUNC_ringbuf_submit)
 #define DISCARD(r) KI_MOV64_REG(R1, r), KI_MOV64_IMM(R2, 0), KI_CALL(BPF_FUNC_ringbuf_discard)
 
@@ -551,6 +558,58 @@ static const struct vcase cases[] = {
 	C("map_in_map_unchecked_inner", -EACCES, "R1 type=map_value_or_null expected=map_ptr",
 	  LOOKUP(MIM_FD), KI_MOV64_REG(R1, R0), KI_MOV64_REG(R2, R10),
 	  KI_ALU64_IMM(BPF_ADD, R2, -4), KI_CALL(BPF_FUNC_map_lookup_elem),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	/* variable-offset stack accesses (6.1, CAP_PERFMON): fp-16 or fp-8 here */
+	RUN("varoff_stack_write_then_read", 7, FP_VAR(R2, 8, 16), KI_ST_MEM(BPF_DW, R2, 0, 7),
+	  KI_LDX_MEM(BPF_DW, R0, R2, 0), KI_EXIT()),
+	C("varoff_stack_read_uninit", 0, NULL, FP_VAR(R2, 4, 8), KI_LDX_MEM(BPF_W, R0, R2, 0),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("varoff_stack_write_past_frame", -EACCES,
+	  "invalid variable-offset write to stack R2 var_off=(0x0; 0xfffffffffffffff8) size=8",
+	  FP_VAR(R2, 8, 8), KI_ST_MEM(BPF_DW, R2, 0, 0), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("varoff_stack_read_below_frame", -EACCES, "invalid variable-offset read from stack R2",
+	  FP_VAR(R2, 8, 520), KI_LDX_MEM(BPF_DW, R0, R2, 0), KI_EXIT()),
+	C("varoff_stack_unbounded", -EACCES, "invalid unbounded variable-offset write to stack R2",
+	  KI_LDX_MEM(BPF_W, R2, R1, 0), KI_ALU64_IMM(BPF_SUB, R2, 16),
+	  KI_ALU64_REG(BPF_ADD, R2, R10), KI_ST_MEM(BPF_B, R2, 0, 0), KI_MOV64_IMM(R0, 0),
+	  KI_EXIT()),
+	C("varoff_stack_misaligned", -EACCES, "misaligned stack access", FP_VAR(R2, 4, 16),
+	  KI_ST_MEM(BPF_DW, R2, 0, 0), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	/* the write may have hit the spilled ctx pointer: it fills as a number */
+	C("varoff_stack_write_clobbers_spill", -EACCES, "R2 invalid mem access 'scalar'",
+	  KI_STX_MEM(BPF_DW, R10, R1, -8), FP_VAR(R2, 8, 16), KI_ST_MEM(BPF_DW, R2, 0, 0),
+	  KI_LDX_MEM(BPF_DW, R2, R10, -8), KI_LDX_MEM(BPF_W, R0, R2, 0), KI_EXIT()),
+	CN("varoff_stack_unpriv", -EACCES, "R2 variable stack access prohibited for !root",
+	   KI_ST_MEM(BPF_DW, R10, -16, 0), KI_ST_MEM(BPF_DW, R10, -8, 0), FP_VAR(R2, 8, 16),
+	   KI_LDX_MEM(BPF_DW, R0, R2, 0), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	/* a key at fp-8 or fp-4, both initialised; then one that may reach fp+0 */
+	C("varoff_stack_helper_key", 0, NULL, KI_ST_MEM(BPF_DW, R10, -8, 0), FP_VAR(R2, 4, 8),
+	  KI_LD_MAP_FD(R1, HASH_FD), KI_CALL(BPF_FUNC_map_lookup_elem), KI_MOV64_IMM(R0, 0),
+	  KI_EXIT()),
+	C("varoff_stack_helper_key_past_frame", -EACCES,
+	  "invalid variable-offset indirect access to stack R2", KI_ST_MEM(BPF_DW, R10, -8, 0),
+	  FP_VAR(R2, 8, 8), KI_LD_MAP_FD(R1, HASH_FD), KI_CALL(BPF_FUNC_map_lookup_elem),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	/* a helper writing somewhere in fp-8..fp-1 destroys the spill there */
+	C("varoff_stack_helper_write_clobbers_spill", -EACCES, "R0 invalid mem access 'scalar'",
+	  KI_MOV64_REG(R6, R1), KI_STX_MEM(BPF_DW, R10, R1, -8), FP_VAR(R3, 4, 8),
+	  KI_MOV64_REG(R1, R6), KI_MOV64_IMM(R2, 0), KI_MOV64_IMM(R4, 4),
+	  KI_CALL(BPF_FUNC_skb_load_bytes), KI_LDX_MEM(BPF_DW, R0, R10, -8),
+	  KI_LDX_MEM(BPF_W, R0, R0, 0), KI_EXIT()),
+	/*
+	 * pruning: fp-16 + (len & 8) is verified first; fp-16 + (len & 24)
+	 * reaching the same store is not contained in it (it may hit fp+0)
+	 */
+	C("varoff_stack_prune_wider_range", -EACCES, "invalid variable-offset write to stack R5",
+	  KI_LDX_MEM(BPF_W, R2, R1, 0), KI_MOV64_REG(R3, R2), KI_MOV64_REG(R4, R2),
+	  KI_ALU64_IMM(BPF_AND, R4, 8), KI_ALU64_IMM(BPF_AND, R2, 24), KI_MOV64_REG(R5, R10),
+	  KI_ALU64_IMM(BPF_ADD, R5, -16), KI_JMP_IMM(BPF_JSET, R3, 1, 2),
+	  KI_ALU64_REG(BPF_ADD, R5, R4), KI_JA(1), KI_ALU64_REG(BPF_ADD, R5, R2),
+	  KI_ST_MEM(BPF_DW, R5, 0, 0), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	/* the distance of a variable stack pointer from fp is no constant */
+	C("varoff_stack_ptr_diff_unknown", -EACCES, "invalid unbounded variable-offset",
+	  FP_VAR(R2, 8, 16), KI_MOV64_REG(R3, R2), KI_ALU64_REG(BPF_SUB, R3, R10),
+	  KI_MOV64_REG(R4, R10), KI_ALU64_REG(BPF_ADD, R4, R3), KI_ST_MEM(BPF_B, R4, 0, 0),
 	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
 };
 
