@@ -25,6 +25,16 @@
  */
 #define KBPF_VERIFY_MAX_STATES		4096
 #define KBPF_VERIFY_MAX_STATES_PER_INSN	32
+/*
+ * Memory the verifier's saved states may take, bytes: the pending branch
+ * states (past it the program is refused, -E2BIG, as for too many pending
+ * jumps) and, apart, the states kept for pruning (past it none is kept).
+ * A state costs one struct kbpf_frame (~6.5 KiB) per call frame, so 8192
+ * pending states eight frames deep would take 430 MiB: without these a
+ * CAP_BPF loader could drive a small machine out of memory.
+ */
+#define KBPF_VERIFY_MAX_PENDING_BYTES	(64u << 20)
+#define KBPF_VERIFY_MAX_KEPT_BYTES	(64u << 20)
 /* Stack of one program frame, bytes (Linux: MAX_BPF_STACK). */
 #define KBPF_STACK_SIZE			512
 /* Distinct maps one program may reference (Linux: MAX_USED_MAPS). */

@@ -124,16 +124,45 @@ elif [ $vm_ok -eq 1 ] && [ -n "$T" ] && [ -z "$(vm_list -x "$SMP_TESTS")" ] &&
 	vstatus=0
 	vm_ok=2
 fi
+# corpus_vm (selftests/corpus/vm_runner.c): the corpus through /dev/kbpf and
+# the guest kernel's bpf(2) in the main boot, after kbpf_test; its lines join
+# the corpus suite. Runs unless T selects tests and none is corpus_vm.
+cvm=0
+if [ $vm_ok -eq 1 ] && { [ -z "$T" ] || [[ "$T" == *corpus_vm* ]]; }; then
+	if [ -f build/corpus/tests.h ] &&
+	   make --no-print-directory -f selftests/corpus/corpus.mk vm-runner > "$out/corpus-vm-build.log" 2>&1; then
+		cvm=1
+	else
+		tail -n 30 "$out/corpus-vm-build.log" 2>/dev/null
+		synthetic_fail corpus "corpus_vm (build failed or corpus not fetched; see $out/corpus-vm-build.log)"
+	fi
+fi
 if [ $vm_ok -eq 1 ]; then
 	targs="-x '$SMP_TESTS'"
 	[ -n "$T" ] && targs="$targs -t '$T'"
 	flags=(--quiet --timeout "$VM_TIMEOUT" --log "$out/console.log"
 	       --bin build/vm/kbpf_test --share "$out/share")
 	[ "$V" = 1 ] && flags+=(--verbose)
-	stage "vm: booting the guest and running /tests/kbpf_test (timeout ${VM_TIMEOUT}s)"
-	selftests/qemu/run-vm.sh "${flags[@]}" -- \
-		"/tests/kbpf_test -o /mnt/share/vm-results.txt $targs"
+	gcmd="/tests/kbpf_test -o /mnt/share/vm-results.txt $targs"
+	# T=corpus_vm alone: no kbpf_test test matches; run corpus_vm only.
+	[ -n "$T" ] && [ -z "$(vm_list -x "$SMP_TESTS")" ] && gcmd=true
+	if [ $cvm -eq 1 ]; then
+		flags+=(--bin build/corpus/corpus_vm --bin selftests/corpus/accepted_differences.txt)
+		gcmd="$gcmd; st=\$?; /tests/corpus_vm -o /mnt/share/corpus-vm.txt"
+		gcmd="$gcmd -a /tests/accepted_differences.txt > /mnt/share/corpus-vm.log 2>&1; exit \$st"
+	fi
+	stage "vm: booting the guest and running /tests/kbpf_test${cvm/1/ + corpus_vm} (timeout ${VM_TIMEOUT}s)"
+	selftests/qemu/run-vm.sh "${flags[@]}" -- "$gcmd"
 	vstatus=$?
+	if [ $cvm -eq 1 ]; then
+		if grep -q '^\(PASS\|FAIL\): corpus_vm/verdicts' "$out/share/corpus-vm.log" 2>/dev/null; then
+			grep '^# corpus_vm: [a-z0-9]' "$out/share/corpus-vm.log" | grep -v 'cases loaded' || true
+			grep -E '^(PASS|FAIL): ' "$out/share/corpus-vm.log"
+			collect corpus "$out/share/corpus-vm.log"
+		else
+			synthetic_fail corpus "corpus_vm (no result line; see $out/share/corpus-vm.log)"
+		fi
+	fi
 	if [ -f "$out/share/vm-results.txt" ]; then
 		collect vm "$out/share/vm-results.txt"
 	else

@@ -271,6 +271,7 @@ int kbpf_is_state_visited(struct kbpf_venv *env, u32 idx)
 			*link = cp->next;
 			env->explored_cnt[idx]--;
 			env->states_kept--;
+			env->kept_bytes -= kbpf_state_bytes(cp->st);
 			kbpf_state_free(cp->st);
 			kbpf_free(cp);
 			continue;
@@ -278,7 +279,8 @@ int kbpf_is_state_visited(struct kbpf_venv *env, u32 idx)
 		link = &cp->next;
 	}
 	if (env->states_kept >= KBPF_VERIFY_MAX_STATES ||
-	    env->explored_cnt[idx] >= KBPF_VERIFY_MAX_STATES_PER_INSN)
+	    env->explored_cnt[idx] >= KBPF_VERIFY_MAX_STATES_PER_INSN ||
+	    env->kept_bytes + kbpf_state_bytes(cur) > KBPF_VERIFY_MAX_KEPT_BYTES)
 		return 0;
 	cp = kbpf_zalloc(sizeof(*cp));
 	if (!cp)
@@ -294,6 +296,7 @@ int kbpf_is_state_visited(struct kbpf_venv *env, u32 idx)
 	env->explored[idx] = cp;
 	env->explored_cnt[idx]++;
 	env->states_kept++;
+	env->kept_bytes += kbpf_state_bytes(cp->st);
 	env->states_total++;
 	env->states_peak = max(env->states_peak, env->states_kept);
 	cur->cp = cp;

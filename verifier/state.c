@@ -75,26 +75,46 @@ void kbpf_pop_frame(struct kbpf_state *s)
 	s->frame[s->curframe--] = NULL;
 }
 
+/* What a state's frames cost (the limits on saved states count this). */
+u64 kbpf_state_bytes(const struct kbpf_state *s)
+{
+	return sizeof(*s) + (u64)(s->curframe + 1) * sizeof(struct kbpf_frame);
+}
+
 int kbpf_push_state(struct kbpf_venv *env, struct kbpf_state *s)
 {
+	u64 bytes = kbpf_state_bytes(s);
+
 	if (env->pending_cnt >= KBPF_VERIFY_MAX_PENDING) {
 		kbpf_vlog(env, "The sequence of %u jumps is too complex.\n",
 			  env->pending_cnt);
 		return -E2BIG;
 	}
+	if (env->pending_bytes + bytes > KBPF_VERIFY_MAX_PENDING_BYTES) {
+		kbpf_vlog(env, "The sequence of %u jumps is too complex: its states take over %u MiB.\n",
+			  env->pending_cnt, KBPF_VERIFY_MAX_PENDING_BYTES >> 20);
+		return -E2BIG;
+	}
+	env->pending_bytes += bytes;
 	env->pending[env->pending_cnt++] = s;
 	return 0;
 }
 
 struct kbpf_state *kbpf_pop_state(struct kbpf_venv *env)
 {
+	struct kbpf_state *s;
+
 	if (!env->pending_cnt)
 		return NULL;
-	return env->pending[--env->pending_cnt];
+	s = env->pending[--env->pending_cnt];
+	env->pending_bytes -= kbpf_state_bytes(s);
+	return s;
 }
 
 void kbpf_free_pending(struct kbpf_venv *env)
 {
-	while (env->pending_cnt)
-		kbpf_state_free(env->pending[--env->pending_cnt]);
+	struct kbpf_state *s;
+
+	while ((s = kbpf_pop_state(env)))
+		kbpf_state_free(s);
 }

@@ -159,6 +159,8 @@ struct kbpf_venv {
 	struct kbpf_state *cur;
 	struct kbpf_state **pending;
 	u32 pending_cnt;
+	u64 pending_bytes;			/* their frames (state.c) */
+	u64 kept_bytes;				/* states kept for pruning (prune.c) */
 	u32 id_gen;
 	u32 insn_processed;
 	bool call_pkt_access;			/* the helper being checked may */
@@ -235,6 +237,8 @@ void kbpf_stack_drop_spill(struct kbpf_frame *f, u32 b);
 /* state.c */
 struct kbpf_state *kbpf_state_new(void);
 struct kbpf_state *kbpf_state_dup(const struct kbpf_state *s);
+/* Bytes a saved state takes (its struct and frames), for the memory limits. */
+u64 kbpf_state_bytes(const struct kbpf_state *s);
 void kbpf_state_free(struct kbpf_state *s);
 int kbpf_push_frame(struct kbpf_state *s);
 void kbpf_pop_frame(struct kbpf_state *s);

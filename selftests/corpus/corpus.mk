@@ -23,7 +23,13 @@ CORE_OBJS	:= $(patsubst %.c,$(CORPUS_OUT)/core/%.o,$(CORE_SRCS))
 RUNNER		:= $(CORPUS_OUT)/corpus_runner
 CORPUS_HDRS	:= $(wildcard selftests/corpus/*.h)
 
-.PHONY: corpus runner fetch
+# corpus_vm: the same cases in the guest, through /dev/kbpf and bpf(2)
+# (vm_runner.c), a static binary without sanitizers; check.sh runs it in the
+# main VM boot.
+VM_RUNNER	:= $(CORPUS_OUT)/corpus_vm
+VM_CFLAGS	:= -static -O2 -g -I. -Iinclude -Iuapi -Iselftests/corpus
+
+.PHONY: corpus runner fetch vm-runner
 corpus: runner
 	@ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		$(RUNNER) -o $(CORPUS_OUT)/results.txt \
@@ -55,6 +61,17 @@ $(CORPUS_OUT)/unit_%.o: selftests/unit/%.c $(wildcard selftests/unit/*.h include
 	@mkdir -p $(dir $@)
 	$(CORPUS_CC) $(CORPUS_CFLAGS) $(WARN) -c $< -o $@
 
-$(RUNNER): $(CORPUS_OUT)/runner.o $(CORPUS_OUT)/fill.o $(CORPUS_OUT)/cases.o \
+$(RUNNER): $(CORPUS_OUT)/runner.o $(CORPUS_OUT)/common.o $(CORPUS_OUT)/fill.o $(CORPUS_OUT)/cases.o \
 	   $(CORPUS_OUT)/unit_harness.o $(CORPUS_OUT)/unit_jitrun.o $(CORE_OBJS)
 	$(CORPUS_CC) $(CORPUS_CFLAGS) $^ -o $@
+
+vm-runner: $(VM_RUNNER)
+
+$(CORPUS_OUT)/vm/cases.o: selftests/corpus/cases.c $(CORPUS_HDRS) $(CORPUS_OUT)/tests.h
+	@mkdir -p $(dir $@)
+	$(CORPUS_CC) $(VM_CFLAGS) -O0 -w -I$(CORPUS_OUT) -c $< -o $@
+
+$(VM_RUNNER): selftests/corpus/vm_runner.c selftests/corpus/common.c selftests/corpus/fill.c \
+	      $(CORPUS_OUT)/vm/cases.o $(CORPUS_HDRS) uapi/kbpf.h
+	$(CORPUS_CC) $(VM_CFLAGS) $(WARN) -o $@ selftests/corpus/vm_runner.c \
+		selftests/corpus/common.c selftests/corpus/fill.c $(CORPUS_OUT)/vm/cases.o

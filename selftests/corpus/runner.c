@@ -38,6 +38,7 @@
 #include <time.h>
 #include <arpa/inet.h>
 #include "corpus.h"
+#include "common.h"
 #include "jitrun.h"
 
 enum cls { C_AGREE_ACCEPT, C_AGREE_REJECT, C_GAP, C_UNSAFE, C_NOTRUN, C_NR };
@@ -46,81 +47,6 @@ static const char *const cls_name[C_NR] = {
 };
 
 /* ---- fake maps, one set per case ------------------------------------------ */
-
-enum fixup_kind {
-	FX_HASH_8B, FX_HASH_48B, FX_HASH_16B, FX_ARRAY_48B, FX_PROG1, FX_PROG2,
-	FX_MAP_IN_MAP, FX_CGROUP_STORAGE, FX_PERCPU_CGROUP_STORAGE, FX_SOCKMAP,
-	FX_SOCKHASH, FX_XSKMAP, FX_STACKTRACE, FX_SPIN_LOCK, FX_ARRAY_RO, FX_ARRAY_WO,
-	FX_ARRAY_SMALL, FX_SK_STORAGE, FX_EVENT_OUTPUT, FX_REUSEPORT, FX_RINGBUF,
-	FX_TIMER, FX_KPTR, FX_NR,
-};
-
-/* What each fixup list means (the kernel runner's create_map calls). */
-static const struct fixup_def {
-	const char *name;
-	u32 type, key, value, max, flags;
-} fixup_defs[FX_NR] = {
-	[FX_HASH_8B]	= { "hash_8b", BPF_MAP_TYPE_HASH, 8, 8, 1, BPF_F_NO_PREALLOC },
-	[FX_HASH_48B]	= { "hash_48b", BPF_MAP_TYPE_HASH, 8, sizeof(struct test_val), 1,
-			    BPF_F_NO_PREALLOC },
-	[FX_HASH_16B]	= { "hash_16b", BPF_MAP_TYPE_HASH, 8, sizeof(struct other_val), 1,
-			    BPF_F_NO_PREALLOC },
-	[FX_ARRAY_48B]	= { "array_48b", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct test_val), 1, 0 },
-	[FX_PROG1]	= { "prog1", BPF_MAP_TYPE_PROG_ARRAY, 4, 4, 4, 0 },
-	[FX_PROG2]	= { "prog2", BPF_MAP_TYPE_PROG_ARRAY, 4, 4, 8, 0 },
-	[FX_MAP_IN_MAP]	= { "map_in_map", BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 1, 0 },
-	[FX_CGROUP_STORAGE] = { "cgroup_storage", BPF_MAP_TYPE_CGROUP_STORAGE,
-			    sizeof(struct bpf_cgroup_storage_key), TEST_DATA_LEN, 0, 0 },
-	[FX_PERCPU_CGROUP_STORAGE] = { "percpu_cgroup_storage",
-			    BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE,
-			    sizeof(struct bpf_cgroup_storage_key), TEST_DATA_LEN, 0, 0 },
-	[FX_SOCKMAP]	= { "sockmap", BPF_MAP_TYPE_SOCKMAP, 4, 4, 1, 0 },
-	[FX_SOCKHASH]	= { "sockhash", BPF_MAP_TYPE_SOCKHASH, 4, 4, 1, 0 },
-	[FX_XSKMAP]	= { "xskmap", BPF_MAP_TYPE_XSKMAP, 4, 4, 1, 0 },
-	[FX_STACKTRACE]	= { "stacktrace", BPF_MAP_TYPE_STACK_TRACE, 4, 8, 1, 0 },
-	/* the next three carry BTF in the kernel (bpf_spin_lock, bpf_timer, kptrs) */
-	[FX_SPIN_LOCK]	= { "spin_lock", BPF_MAP_TYPE_ARRAY, 4, 8, 1, 0 },
-	[FX_ARRAY_RO]	= { "array_ro", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct test_val), 1,
-			    BPF_F_RDONLY_PROG },
-	[FX_ARRAY_WO]	= { "array_wo", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct test_val), 1,
-			    BPF_F_WRONLY_PROG },
-	[FX_ARRAY_SMALL] = { "array_small", BPF_MAP_TYPE_ARRAY, 4, 1, 1, 0 },
-	[FX_SK_STORAGE]	= { "sk_storage", BPF_MAP_TYPE_SK_STORAGE, 4, 8, 0, BPF_F_NO_PREALLOC },
-	[FX_EVENT_OUTPUT] = { "event_output", BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4, 1, 0 },
-	[FX_REUSEPORT]	= { "reuseport_array", BPF_MAP_TYPE_REUSEPORT_SOCKARRAY, 4, 8, 1, 0 },
-	[FX_RINGBUF]	= { "ringbuf", BPF_MAP_TYPE_RINGBUF, 0, 0, 4096, 0 },
-	[FX_TIMER]	= { "timer", BPF_MAP_TYPE_ARRAY, 4, 16, 1, 0 },
-	[FX_KPTR]	= { "kptr", BPF_MAP_TYPE_ARRAY, 4, 24, 1, 0 },
-};
-
-static const int *fixup_list(const struct bpf_test *t, int k)
-{
-	switch (k) {
-	case FX_HASH_8B: return t->fixup_map_hash_8b;
-	case FX_HASH_48B: return t->fixup_map_hash_48b;
-	case FX_HASH_16B: return t->fixup_map_hash_16b;
-	case FX_ARRAY_48B: return t->fixup_map_array_48b;
-	case FX_PROG1: return t->fixup_prog1;
-	case FX_PROG2: return t->fixup_prog2;
-	case FX_MAP_IN_MAP: return t->fixup_map_in_map;
-	case FX_CGROUP_STORAGE: return t->fixup_cgroup_storage;
-	case FX_PERCPU_CGROUP_STORAGE: return t->fixup_percpu_cgroup_storage;
-	case FX_SOCKMAP: return t->fixup_map_sockmap;
-	case FX_SOCKHASH: return t->fixup_map_sockhash;
-	case FX_XSKMAP: return t->fixup_map_xskmap;
-	case FX_STACKTRACE: return t->fixup_map_stacktrace;
-	case FX_SPIN_LOCK: return t->fixup_map_spin_lock;
-	case FX_ARRAY_RO: return t->fixup_map_array_ro;
-	case FX_ARRAY_WO: return t->fixup_map_array_wo;
-	case FX_ARRAY_SMALL: return t->fixup_map_array_small;
-	case FX_SK_STORAGE: return t->fixup_sk_storage_map;
-	case FX_EVENT_OUTPUT: return t->fixup_map_event_output;
-	case FX_REUSEPORT: return t->fixup_map_reuseport_array;
-	case FX_RINGBUF: return t->fixup_map_ringbuf;
-	case FX_TIMER: return t->fixup_map_timer;
-	default: return t->fixup_map_kptr;
-	}
-}
 
 /* Fake fds: FD_BASE + kind. */
 #define FD_BASE 100
@@ -231,8 +157,8 @@ static int setup_maps(const struct bpf_test *t, struct bpf_insn *prog, u32 len, 
 	int k;
 
 	for (k = 0; k < FX_NR; k++) {
-		const struct fixup_def *d = &fixup_defs[k];
-		const int *fx = fixup_list(t, k);
+		const struct corpus_fixup *d = &corpus_fixups[k];
+		const int *fx = corpus_fixup_list(t, k);
 		int i;
 
 		if (!fx[0])
@@ -285,16 +211,6 @@ struct result {
 static char logbuf[1 << 20];
 static struct bpf_insn *work;		/* MAX_TEST_INSNS */
 static struct bpf_insn *fillbuf;	/* MAX_TEST_INSNS */
-
-static u32 prog_length(const struct bpf_insn *p)
-{
-	int n;
-
-	for (n = MAX_INSNS - 1; n > 0; n--)
-		if (p[n].code || p[n].imm)
-			break;
-	return n + 1;
-}
 
 /* The last line of the log that is not the "processed ..." summary. */
 static void last_line(const char *log, char *out, size_t size)
@@ -451,7 +367,7 @@ static void eval_case(struct bpf_test *t, struct result *r)
 		src = fillbuf;
 		len = t->prog_len;
 	} else {
-		len = prog_length(t->insns);
+		len = corpus_prog_length(t->insns);
 	}
 	if (unpriv && !runs_unpriv(t)) {
 		r->notrun = "not an unprivileged case (test_verifier runs it privileged only)";
@@ -517,64 +433,9 @@ notrun:
 
 /* ---- allowlist --------------------------------------------------------------- */
 
-/* accepted_differences.txt: "file: descr | justification", '#' comments. */
-struct allow { char *key; char *why; bool used; };
-static struct allow *allows;
-static int nallows;
-
-static void trim(char *s)
-{
-	size_t n = strlen(s);
-
-	while (n && isspace((unsigned char)s[n - 1]))
-		s[--n] = '\0';
-	memmove(s, s + strspn(s, " \t"), strlen(s + strspn(s, " \t")) + 1);
-}
-
-static int load_allowlist(const char *path)
-{
-	char line[1024];
-	FILE *f = fopen(path, "r");
-	int bad = 0;
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		char *bar;
-
-		trim(line);
-		if (!line[0] || line[0] == '#')
-			continue;
-		bar = strstr(line, " | ");
-		if (!bar || !bar[3]) {
-			fprintf(stderr, "%s: entry without \" | justification\": %s\n", path, line);
-			bad++;
-			continue;
-		}
-		*bar = '\0';
-		allows = realloc(allows, sizeof(*allows) * (nallows + 1));
-		allows[nallows].key = strdup(line);
-		trim(allows[nallows].key);
-		allows[nallows].why = strdup(bar + 3);
-		allows[nallows].used = false;
-		nallows++;
-	}
-	fclose(f);
-	return bad;
-}
-
 static bool allowed(const struct result *r)
 {
-	char key[512];
-	int i;
-
-	snprintf(key, sizeof(key), "%s: %s", r->file, r->descr);
-	for (i = 0; i < nallows; i++)
-		if (!strcmp(allows[i].key, key)) {
-			allows[i].used = true;
-			return true;
-		}
-	return false;
+	return corpus_allowed(r->file, r->descr);
 }
 
 /* ---- summary ------------------------------------------------------------------- */
@@ -657,7 +518,7 @@ int main(int argc, char **argv)
 		}
 	}
 	pfx = unpriv ? "unpriv_" : "";
-	bad_allow = load_allowlist(allow_path);
+	bad_allow = corpus_load_allowlist(allow_path);
 	work = calloc(MAX_TEST_INSNS, sizeof(*work));
 	fillbuf = calloc(MAX_TEST_INSNS, sizeof(*fillbuf));
 	res = calloc(corpus_ntests, sizeof(*res));
@@ -758,10 +619,10 @@ int main(int argc, char **argv)
 					       res[i].allowed ? "allowed " : "UNLISTED", res[i].file,
 					       res[i].idx, res[i].descr);
 		}
-		for (i = 0; i < nallows; i++)
-			if (!allows[i].used && !filter)
+		for (i = 0; i < corpus_nallows; i++)
+			if (!corpus_allows[i].used && !filter)
 				printf("  note: allowlist entry matches no unsafe accept now: %s\n",
-				       allows[i].key);
+				       corpus_allows[i].key);
 		printf("  per-case list: %s\n", out_path);
 
 		if (unlisted || bad_allow)
