@@ -19,6 +19,8 @@
 #define KBPF_VERIFY_BUDGET		1000000
 /* Pending branch states the verifier may hold (Linux: BPF_COMPLEXITY_LIMIT_JMP_SEQ). */
 #define KBPF_VERIFY_MAX_PENDING		8192
+/* Their array's first size; it doubles as needed (small programs pay little). */
+#define KBPF_VERIFY_PENDING_INIT	64
 /*
  * States kept for pruning, in all and per instruction. Past these the walk
  * stays sound, it just prunes less (a state costs ~6 KiB per call frame).

@@ -156,7 +156,7 @@ if [ $vm_ok -eq 1 ]; then
 	vstatus=$?
 	if [ $cvm -eq 1 ]; then
 		if grep -q '^\(PASS\|FAIL\): corpus_vm/verdicts' "$out/share/corpus-vm.log" 2>/dev/null; then
-			grep '^# corpus_vm: [a-z0-9]' "$out/share/corpus-vm.log" | grep -v 'cases loaded' || true
+			grep '^# corpus_vm: [A-Za-z0-9]' "$out/share/corpus-vm.log" | grep -v 'cases loaded' || true
 			grep -E '^(PASS|FAIL): ' "$out/share/corpus-vm.log"
 			collect corpus "$out/share/corpus-vm.log"
 		else

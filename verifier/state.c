@@ -95,6 +95,17 @@ int kbpf_push_state(struct kbpf_venv *env, struct kbpf_state *s)
 			  env->pending_cnt, KBPF_VERIFY_MAX_PENDING_BYTES >> 20);
 		return -E2BIG;
 	}
+	if (env->pending_cnt == env->pending_cap) {
+		u32 cap = min(env->pending_cap * 2, (u32)KBPF_VERIFY_MAX_PENDING);
+		struct kbpf_state **p = kbpf_zalloc(sizeof(*p) * cap);
+
+		if (!p)
+			return -ENOMEM;
+		memcpy(p, env->pending, sizeof(*p) * env->pending_cnt);
+		kbpf_free(env->pending);
+		env->pending = p;
+		env->pending_cap = cap;
+	}
 	env->pending_bytes += bytes;
 	env->pending[env->pending_cnt++] = s;
 	return 0;

@@ -105,7 +105,8 @@ int kbpf_verify(struct kbpf_verify_attr *attr)
 	env->aux = kbpf_zalloc(sizeof(*env->aux) * (size_t)env->insn_cnt);
 	if (!env->aux)
 		goto out_env;
-	env->pending = kbpf_zalloc(sizeof(*env->pending) * KBPF_VERIFY_MAX_PENDING);
+	env->pending_cap = KBPF_VERIFY_PENDING_INIT;
+	env->pending = kbpf_zalloc(sizeof(*env->pending) * env->pending_cap);
 	if (!env->pending)
 		goto out_aux;
 

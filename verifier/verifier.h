@@ -159,6 +159,7 @@ struct kbpf_venv {
 	struct kbpf_state *cur;
 	struct kbpf_state **pending;
 	u32 pending_cnt;
+	u32 pending_cap;			/* grows to KBPF_VERIFY_MAX_PENDING */
 	u64 pending_bytes;			/* their frames (state.c) */
 	u64 kept_bytes;				/* states kept for pruning (prune.c) */
 	u32 id_gen;

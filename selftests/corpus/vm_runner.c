@@ -244,12 +244,21 @@ static long mem_avail_mib(void)
 
 static struct bpf_insn *work[2], *fillbuf;
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 int main(int argc, char **argv)
 {
 	const char *out_path = "/tmp/corpus-vm.txt", *allow_path = "accepted_differences.txt";
 	const char *filter = NULL, *file = "?";
 	int opt, i, side, verbose = 0, cnt[C_NR] = { 0 }, unlisted = 0, kexp = 0, n = 0;
 	__u64 ns[2] = { 0, 0 }, insns[2] = { 0, 0 }, vus[2] = { 0, 0 };
+	double *ratio = calloc(corpus_ntests, sizeof(double));
+	int nratio = 0;
 	int both_acc = 0;
 	FILE *out;
 
@@ -375,6 +384,8 @@ int main(int argc, char **argv)
 			ns[side] += l[side].ns;
 			vus[side] += l[side].verify_us;
 		}
+		if (ratio && l[0].verify_us && l[1].verify_us)
+			ratio[nratio++] = (double)l[0].verify_us / l[1].verify_us;
 		if (c == C_AGREE_ACCEPT) {
 			both_acc++;
 			insns[0] += l[0].verified_insns;
@@ -399,6 +410,12 @@ int main(int argc, char **argv)
 	printf("# corpus_vm: verification time, all %d cases: kbpf %.1f ms, kernel %.1f ms, "
 	       "kbpf/kernel %.2fx\n", n, vus[0] / 1e3, vus[1] / 1e3,
 	       vus[1] ? (double)vus[0] / vus[1] : 0.0);
+	if (nratio) {
+		qsort(ratio, nratio, sizeof(*ratio), cmp_double);
+		printf("# corpus_vm: verification time per case, kbpf/kernel over %d cases: "
+		       "p10 %.2fx, median %.2fx, p90 %.2fx\n", nratio, ratio[nratio / 10],
+		       ratio[nratio / 2], ratio[nratio * 9 / 10]);
+	}
 	printf("# corpus_vm: PROG_LOAD time (verifier, fixups, JIT), all %d cases: kbpf %.1f ms, "
 	       "kernel %.1f ms, kbpf/kernel %.2fx\n", n, ns[0] / 1e6, ns[1] / 1e6,
 	       ns[1] ? (double)ns[0] / ns[1] : 0.0);
