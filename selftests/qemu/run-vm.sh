@@ -32,6 +32,7 @@
 #                     (--kernel) has virtio-pci/9p built in (the debug kernel)
 #   --mem SIZE        guest RAM (QEMU -m; default 1G)
 #   --smp N           guest vCPUs (QEMU -smp; default 2)
+#   --cpu MODEL       QEMU -cpu (default max; TCG either way)
 #   --append ARGS     extra kernel command line arguments
 #   CMD               run in the guest with sh -c (cwd /mnt/share if --share)
 #
@@ -60,6 +61,7 @@ loglevel=4
 cmd=""
 use_kmods=1
 mem=1G
+cpu=max
 smp=2
 append_extra=""
 
@@ -83,6 +85,7 @@ while [ $# -gt 0 ]; do
 	--no-kmods) use_kmods=0; shift ;;
 	--mem) mem=$2; shift 2 ;;
 	--smp) smp=$2; shift 2 ;;
+	--cpu) cpu=$2; shift 2 ;;
 	--append) append_extra=" $2"; shift 2 ;;
 	--) shift; cmd="$*"; break ;;
 	-*) die "unknown option $1" ;;
@@ -209,7 +212,7 @@ EOF
 (cd "$root" && find . -print0 | cpio --quiet -o -0 -H newc -R 0:0 | gzip -1) > "$work/initramfs.cpio.gz"
 
 # ---- boot ------------------------------------------------------------------
-qemu=(qemu-system-x86_64 -machine q35 -cpu max -m "$mem" -smp "$smp" -nographic
+qemu=(qemu-system-x86_64 -machine q35 -cpu "$cpu" -m "$mem" -smp "$smp" -nographic
 	-no-reboot -net none -vga none -kernel "$kernel" -initrd "$work/initramfs.cpio.gz"
 	-append "console=ttyS0 panic_on_warn=1 oops=panic panic=-1 loglevel=$loglevel rdinit=/init$append_extra"
 	-serial mon:stdio -serial "file:$marker")
