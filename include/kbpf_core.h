@@ -226,6 +226,13 @@ struct kbpf_verify_attr {
 	bool perfmon_capable;		/* CAP_PERFMON or CAP_SYS_ADMIN */
 	bool gpl_compatible;		/* license allows gpl_only helpers */
 	u32 budget;			/* instructions to process; 0: KBPF_VERIFY_BUDGET */
+	/*
+	 * Test only: never prune. States are still kept while their paths are
+	 * walked (infinite-loop detection compares against live ancestors),
+	 * but a state is never matched against a finished one, so every path
+	 * is walked to its end (the corpus runner's -P compares verdicts).
+	 */
+	bool no_prune;
 	u32 log_level;			/* 0: no log */
 	char *log_buf;			/* kernel-side buffer, log_size bytes */
 	u32 log_size;

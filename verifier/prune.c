@@ -257,7 +257,11 @@ int kbpf_is_state_visited(struct kbpf_venv *env, u32 idx)
 			link = &cp->next;
 			continue;
 		}
-		if (kbpf_states_equal(env, cp->st, cur, idx, false)) {
+		/*
+		 * no_prune: a finished state is never used to prune; it is
+		 * dropped at once (nothing live points to it, see below).
+		 */
+		if (!env->attr->no_prune && kbpf_states_equal(env, cp->st, cur, idx, false)) {
 			cp->hit++;
 			env->states_pruned++;
 			return 1;
@@ -267,7 +271,7 @@ int kbpf_is_state_visited(struct kbpf_venv *env, u32 idx)
 		 * (loops leave one per iteration): drop it, as Linux does. No
 		 * live path has it as an ancestor, so nothing points to it.
 		 */
-		if (++cp->miss > cp->hit * 3 + 3) {
+		if (env->attr->no_prune || ++cp->miss > cp->hit * 3 + 3) {
 			*link = cp->next;
 			env->explored_cnt[idx]--;
 			env->states_kept--;

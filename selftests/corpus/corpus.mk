@@ -6,7 +6,11 @@
 #   make -f selftests/corpus/corpus.mk runner   fetch and build only
 # The runner prints PASS:/FAIL: corpus/no_unsafe_accepts and corpus/parity, and
 # for its unprivileged pass (-u) corpus/unpriv_no_unsafe_accepts and
-# corpus/unpriv_parity (results-unpriv.txt).
+# corpus/unpriv_parity (results-unpriv.txt). The privileged pass runs with -P:
+# every case verified again without pruning (attr.no_prune), and
+# corpus/pruning_same_verdicts fails if a verdict changes (other than the
+# no-prune run reaching the budget). Both passes print a verification-time
+# figure (results.txt has the microseconds per case).
 # CORPUS_SAN=0 builds without ASan/UBSan (faster; the default keeps them, so
 # the corpus also hunts memory errors in the verifier).
 CORPUS_OUT	?= build/corpus
@@ -33,7 +37,7 @@ VM_CFLAGS	:= -static -O2 -g -I. -Iinclude -Iuapi -Iselftests/corpus
 corpus: runner
 	@ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		$(RUNNER) -o $(CORPUS_OUT)/results.txt \
-		-a selftests/corpus/accepted_differences.txt $(CORPUS_ARGS)
+		-P -a selftests/corpus/accepted_differences.txt $(CORPUS_ARGS)
 	@ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		$(RUNNER) -u -o $(CORPUS_OUT)/results-unpriv.txt \
 		-a selftests/corpus/accepted_differences_unpriv.txt $(CORPUS_ARGS)

@@ -15,10 +15,22 @@
  * BPF_PROG_TEST_RUN, in the interpreter and the JIT, and the return value is
  * compared with the case's retval (informational).
  *
- *   corpus_runner [-u] [-o results.txt] [-a accepted_differences.txt] [-t substr]
- *                 [-v] [-l]
+ *   corpus_runner [-u] [-P] [-o results.txt] [-a accepted_differences.txt]
+ *                 [-t substr] [-v] [-l]
  *   (-t: only cases whose descr or file name contains substr; -v: one line per
  *   case; -l: also print each verified case's full level-2 log)
+ *
+ * Each case's kbpf_verify call is timed (CLOCK_MONOTONIC; the microseconds
+ * are a column of results.txt, a summary line gives total, median, p90 and
+ * max: a figure, never pass/fail).
+ *
+ * -P verifies every posed case a second time with attr.no_prune (no state is
+ * ever pruned; loops are still detected) and compares the verdicts:
+ * "PASS/FAIL: corpus/pruning_same_verdicts". Only the no-prune run hitting
+ * its budget (-E2BIG: without pruning, paths multiply) may differ; those
+ * cases are listed by name. The no-prune pass has the full budget (it adds
+ * ~16 s to the privileged pass under the sanitizers, 2026-12-08); -B n gives
+ * it n instructions per case instead.
  *
  * -u is test_verifier's unprivileged pass: the loader has neither CAP_BPF
  * nor CAP_PERFMON, only the cases test_verifier runs unprivileged are posed
@@ -71,6 +83,19 @@ static struct dummy dummies[2][3];
 
 static int dump_log;	/* -l: print each run case's full (level 2) log */
 static bool unpriv;	/* -u: the unprivileged pass */
+static bool compare_prune;	/* -P */
+static bool no_prune;	/* set around the second, no-prune verification (-P) */
+static u64 verify_ns;	/* the last kbpf_verify call's duration */
+
+static u32 no_prune_budget;	/* -B: the no-prune pass's budget (0: KBPF_VERIFY_BUDGET) */
+
+static u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
 
 static int verify(struct bpf_insn *insns, u32 cnt, u32 prog_type, char *log, u32 log_size,
 		  struct kbpf_subprog *subs, u32 *sub_cnt)
@@ -83,14 +108,18 @@ static int verify(struct bpf_insn *insns, u32 cnt, u32 prog_type, char *log, u32
 		.map_from_fd = corpus_map_from_fd, .map_value_addr = kt_map_value_addr,
 		.subprogs = subs,
 		.call_maps = cnt <= KT_MAX_PROG_INSNS ? kt_call_maps : NULL,
+		.no_prune = no_prune, .budget = no_prune ? no_prune_budget : 0,
 	};
+	u64 t0;
 	int err;
 
 	if (log)
 		log[0] = '\0';
 	if (cnt <= KT_MAX_PROG_INSNS)
 		memset(kt_call_maps, 0, sizeof(kt_call_maps));
+	t0 = now_ns();
 	err = kbpf_verify(&attr);
+	verify_ns = now_ns() - t0;
 	if (sub_cnt)
 		*sub_cnt = attr.subprog_cnt;
 	return err;
@@ -206,6 +235,9 @@ struct result {
 	char run[120];			/* test-run outcome, accepted cases */
 	bool allowed;			/* unsafe accept listed in accepted_differences */
 	bool run_bad;
+	u64 ns;				/* kbpf_verify's time (the verdict's call) */
+	bool np_done;			/* -P: verified again without pruning */
+	int np_err;			/* ... with this errno */
 };
 
 static char logbuf[1 << 20];
@@ -394,6 +426,16 @@ static void eval_case(struct bpf_test *t, struct result *r)
 		goto notrun;
 	}
 
+	if (compare_prune) {	/* first, as verification rewrites the program */
+		memcpy(work, src, sizeof(*work) * len);
+		if (!setup_maps(t, work, len, false)) {
+			no_prune = true;
+			r->np_err = verify(work, len, prog_type, NULL, 0, NULL, NULL);
+			no_prune = false;
+			r->np_done = true;
+		}
+		free_maps();
+	}
 	memcpy(work, src, sizeof(*work) * len);
 	if (setup_maps(t, work, len, true)) {
 		r->notrun = "fixup index outside the program";
@@ -410,6 +452,7 @@ static void eval_case(struct bpf_test *t, struct result *r)
 			 err == -E2BIG ? " E2BIG: verification budget or pending states" : "");
 	}
 	r->err = err;
+	r->ns = verify_ns;
 	if (dump_log)
 		printf("---- %s: %s: err %d\n%s", r->file, r->descr, err, logbuf);
 	if (err)
@@ -483,6 +526,72 @@ static void normalize(const char *in, char *out, size_t size)
 	out[o] = '\0';
 }
 
+static int ns_cmp(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The verification-time figure of the posed cases (not pass/fail). */
+static void print_times(const struct result *res, int nres)
+{
+	u64 *ns = calloc(nres ? nres : 1, sizeof(*ns)), total = 0;
+	int i, n = 0, imax = -1;
+
+	for (i = 0; i < nres; i++) {
+		if (res[i].cls == C_NOTRUN)
+			continue;
+		ns[n++] = res[i].ns;
+		total += res[i].ns;
+		if (imax < 0 || res[i].ns > res[imax].ns)
+			imax = i;
+	}
+	if (n) {
+		qsort(ns, n, sizeof(*ns), ns_cmp);
+		printf("# corpus%s: verification time: total %llu ms over %d cases, median %llu us, "
+		       "p90 %llu us, max %llu us (%s: %s)\n", unpriv ? " (unprivileged)" : "",
+		       (unsigned long long)(total / 1000000), n,
+		       (unsigned long long)(ns[n / 2] / 1000),
+		       (unsigned long long)(ns[(n * 9) / 10] / 1000),
+		       (unsigned long long)(ns[n - 1] / 1000), res[imax].file, res[imax].descr);
+	}
+	free(ns);
+}
+
+/*
+ * -P: every posed case's verdict with pruning against its verdict without.
+ * Pruning is sound only if it never changes a verdict; the one allowed
+ * difference is the no-prune run running out of budget (-E2BIG).
+ */
+static bool prune_compare(const struct result *res, int nres, const char *pfx)
+{
+	int i, n = 0, same = 0, budget = 0, differ = 0;
+
+	for (i = 0; i < nres; i++) {
+		const struct result *r = &res[i];
+
+		if (!r->np_done)
+			continue;
+		n++;
+		if (!r->err == !r->np_err) {
+			same++;
+		} else if (r->np_err == -E2BIG) {
+			budget++;
+			printf("  without pruning, budget-limited: %s#%d: %s (pruned: %d)\n",
+			       r->file, r->idx, r->descr, r->err);
+		} else {
+			differ++;
+			printf("  PRUNING CHANGES THE VERDICT: %s#%d: %s (pruned: %d, not pruned: %d)\n",
+			       r->file, r->idx, r->descr, r->err, r->np_err);
+		}
+	}
+	printf("%s: corpus/%spruning_same_verdicts (%d cases: same %d, budget-limited without "
+	       "pruning %d, differ %d)\n", differ || !n ? "FAIL" : "PASS", pfx, n, same, budget,
+	       differ);
+	return !differ && n;
+}
+
 static double pct(int a, int b)
 {
 	return b ? 100.0 * a / b : 0.0;
@@ -501,18 +610,20 @@ int main(int argc, char **argv)
 	const char *pfx;
 	struct timespec t0, t1;
 	FILE *out;
-	bool parity_ok;
+	bool parity_ok, prune_ok;
 
-	while ((opt = getopt(argc, argv, "o:a:t:vlu")) != -1) {
+	while ((opt = getopt(argc, argv, "o:a:t:vluPB:")) != -1) {
 		switch (opt) {
 		case 'u': unpriv = true; break;
+		case 'P': compare_prune = true; break;
+		case 'B': no_prune_budget = strtoul(optarg, NULL, 0); break;
 		case 'o': out_path = optarg; break;
 		case 'a': allow_path = optarg; break;
 		case 't': filter = optarg; break;
 		case 'v': verbose++; break;
 		case 'l': dump_log = 1; break;
 		default:
-			fprintf(stderr, "usage: %s [-u] [-o results] [-a allowlist] [-t substr] [-v] [-l]\n",
+			fprintf(stderr, "usage: %s [-u] [-P [-B budget]] [-o results] [-a allowlist] [-t substr] [-v] [-l]\n",
 				argv[0]);
 			return 2;
 		}
@@ -574,13 +685,18 @@ int main(int argc, char **argv)
 	/* per-case list */
 	out = fopen(out_path, "w");
 	if (out) {
-		fprintf(out, "# class\tfile#n\tdescr\tkbpf errno\tdetail\n");
+		fprintf(out, "# class\tfile#n\tdescr\tkbpf errno\tverify us\tdetail\n");
 		for (i = 0; i < nres; i++) {
 			struct result *r = &res[i];
 
-			fprintf(out, "%s%s\t%s#%d\t%s\t%d\t%s%s\n", cls_name[r->cls],
+			fprintf(out, "%s%s\t%s#%d\t%s\t%d\t", cls_name[r->cls],
 				r->cls == C_UNSAFE ? (r->allowed ? "(allowed)" : "(UNLISTED)") : "",
-				r->file, r->idx, r->descr, r->err,
+				r->file, r->idx, r->descr, r->err);
+			if (r->cls == C_NOTRUN)
+				fprintf(out, "-\t");
+			else
+				fprintf(out, "%llu\t", (unsigned long long)(r->ns / 1000));
+			fprintf(out, "%s%s\n",
 				r->cls == C_NOTRUN ? r->notrun : r->reason, r->run);
 		}
 		fclose(out);
@@ -624,6 +740,7 @@ int main(int argc, char **argv)
 				printf("  note: allowlist entry matches no unsafe accept now: %s\n",
 				       corpus_allows[i].key);
 		printf("  per-case list: %s\n", out_path);
+		print_times(res, nres);
 
 		if (unlisted || bad_allow)
 			printf("FAIL: corpus/%sno_unsafe_accepts (%d unsafe accepts not justified in %s%s)\n",
@@ -642,5 +759,6 @@ int main(int argc, char **argv)
 			printf("FAIL: corpus/%sparity (counts do not add up or no case ran: %d cases)\n",
 			       pfx, nres);
 	}
-	return (unlisted || bad_allow || !parity_ok) ? 1 : 0;
+	prune_ok = !compare_prune || prune_compare(res, nres, pfx);
+	return (unlisted || bad_allow || !parity_ok || !prune_ok) ? 1 : 0;
 }

@@ -356,6 +356,7 @@ int kt_verify(struct bpf_insn *insns, u32 cnt, char *logbuf, u32 logsize)
 }
 
 bool kt_perfmon = true;
+bool kt_no_prune;
 
 int kt_verify_subprogs(struct bpf_insn *insns, u32 cnt, char *logbuf, u32 logsize,
 		       struct kbpf_subprog *subs, u32 *sub_cnt)
@@ -374,6 +375,8 @@ int kt_verify_subprogs(struct bpf_insn *insns, u32 cnt, char *logbuf, u32 logsiz
 		.map_value_addr = kt_map_value_addr,
 		.subprogs = subs,
 		.call_maps = kt_call_maps,
+		.no_prune = kt_no_prune,
+		.budget = kt_no_prune ? KT_NO_PRUNE_BUDGET : 0,
 	};
 	int err;
 

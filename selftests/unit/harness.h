@@ -47,6 +47,13 @@ bool kt_rb_within(const void *p, u32 size);
  * this is cleared (default true: a fully privileged loader).
  */
 extern bool kt_perfmon;
+/*
+ * Set: kt_verify*() verifies with attr.no_prune (never prune) and a budget
+ * of KT_NO_PRUNE_BUDGET instructions (a program that needs pruning fails
+ * fast). Default false.
+ */
+#define KT_NO_PRUNE_BUDGET 50000
+extern bool kt_no_prune;
 
 /* The last kt_verify*()'s per-insn helper-call maps, for the JIT. */
 #define KT_MAX_PROG_INSNS 4096

@@ -34,16 +34,28 @@ struct vcase {
 	bool run;		/* accepted: run it and compare r0 */
 	u64 r0;
 	bool no_perfmon;	/* the loader lacks CAP_PERFMON (default: has it) */
+	bool no_prune;		/* verified with attr.no_prune */
 };
 
 #define C(n, e, l, ...) { .name = n, .err = (e), .log = (l), .insns = { __VA_ARGS__ } }
 /* As C, for a loader with CAP_BPF but not CAP_PERFMON. */
 #define CN(n, e, l, ...) { .name = n, .err = (e), .log = (l), .no_perfmon = true, \
 			   .insns = { __VA_ARGS__ } }
+/* As C, verified with attr.no_prune (test only: no state is ever pruned). */
+#define CP(n, e, l, ...) { .name = n, .err = (e), .log = (l), .no_prune = true, \
+			   .insns = { __VA_ARGS__ } }
 #define RUN(n, want, ...) { .name = n, .run = true, .r0 = (want), .insns = { __VA_ARGS__ } }
 #define RAW KI_RAW
-/* if (r2 & 1) r3 = 1; else r3 = 2; -- r3 is dead afterwards */
-#define DIAMOND KI_JMP_IMM(BPF_JSET, R2, 1, 2), KI_MOV64_IMM(R3, 2), KI_JA(1), KI_MOV64_IMM(R3, 1)
+/*
+ * r2 = skb->len; if (r2 & 1) r3 = 1; else r3 = 2; -- r2 and r3 are dead
+ * afterwards, so the two arms' states match at the join. (Testing the same
+ * r2 again would be settled by its tnum, with no second path to prune; a
+ * new bit of one r2 would leave the arms' r2 different.)
+ */
+#define DIAMOND KI_LDX_MEM(BPF_W, R2, R1, 0), KI_JMP_IMM(BPF_JSET, R2, 1, 2), \
+	KI_MOV64_IMM(R3, 2), KI_JA(1), KI_MOV64_IMM(R3, 1)
+#define DIAMONDS_16 DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, \
+	DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND
 #define PCALL(off) KI_RAW(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, off)
 
 /* r2 = fp - 4 holding key 0, r1 = map fd: the usual lookup preamble. */
@@ -69,6 +81,66 @@ struct vcase {
 	KI_ALU64_IMM(BPF_SUB, r, sub), KI_ALU64_REG(BPF_ADD, r, R10)
 #define SUBMIT(r) KI_MOV64_REG(R1, r), KI_MOV64_IMM(R2, 0), KI_CALL(BPF_FUNC_ringbuf_submit)
 #define DISCARD(r) KI_MOV64_REG(R1, r), KI_MOV64_IMM(R2, 0), KI_CALL(BPF_FUNC_ringbuf_discard)
+
+/*
+ * The CVE regression programs' common start: r0 = a checked ARRAY_FD value
+ * (8 bytes), r1 = its u64 (unknown to the verifier).
+ */
+#define CVE_VALUE_R1 LOOKUP(ARRAY_FD), KI_JMP_IMM(BPF_JNE, R0, 0, 1), KI_EXIT(), \
+	KI_LDX_MEM(BPF_DW, R1, R0, 0)
+/*
+ * CVE-2020-8835 (JMP32 narrowing): r1 in [1, 2^32 + 1], then w1 == 1. So r1
+ * is 1 or 2^32 + 1, r1 >> 32 is 0 or 1; the kernel's bug took the 32-bit
+ * result for the 64-bit one (r1 == 1, r1 >> 32 == 0). (r1 >> 32) << sh is
+ * the offset of a byte load from the 8-byte value: sh = 12 is out of bounds,
+ * sh = 2 the accepted sibling.
+ */
+#define CVE_2020_8835(sh) CVE_VALUE_R1, KI_JMP_IMM(BPF_JLT, R1, 1, 8), \
+	KI_LD_IMM64(R2, 0x100000001ULL), KI_JMP_REG(BPF_JGT, R1, R2, 5), \
+	KI_JMP32_IMM(BPF_JNE, R1, 1, 4), KI_ALU64_IMM(BPF_RSH, R1, 32), \
+	KI_ALU64_IMM(BPF_LSH, R1, sh), KI_ALU64_REG(BPF_ADD, R0, R1), \
+	KI_LDX_MEM(BPF_B, R0, R0, 0), KI_MOV64_IMM(R0, 0), KI_EXIT()
+/*
+ * CVE-2021-3490 (ALU32 bounds of AND/OR/XOR): r1's upper half unknown, its
+ * lower half a known constant after the op (w1 == 1), the case the kernel's
+ * 32-bit bounds skipped ("the 64-bit op will do it", which it did not when
+ * only the lower halves were known), leaving w1's stale bounds [0, 0].
+ * w1 << sh is a byte offset into the 8-byte value: sh = 12 is out of
+ * bounds whatever r1 holds, sh = 2 (offset 4) the accepted sibling. first:
+ * the instruction making r1's lower half known (r1 = x << 32 before it).
+ */
+#define CVE_2021_3490(first, op, r2val, sh) CVE_VALUE_R1, KI_ALU64_IMM(BPF_LSH, R1, 32), first, \
+	KI_LD_IMM64(R2, r2val), KI_ALU64_REG(op, R1, R2), KI_MOV32_REG(R3, R1), \
+	KI_ALU64_IMM(BPF_LSH, R3, sh), KI_ALU64_REG(BPF_ADD, R0, R3), \
+	KI_LDX_MEM(BPF_B, R0, R0, 0), KI_MOV64_IMM(R0, 0), KI_EXIT()
+/*
+ * CVE-2021-31440 (64-bit bounds into 32-bit ones): r1 in [1, 2^32 + 1] has
+ * umin 1, but w1 may be 0 (r1 == 2^32); the kernel took each 64-bit bound
+ * that fit in 32 bits as a 32-bit one (u32_min = 1). After w1 <= 1, 1 - w1
+ * is 0 or 1 (the bug: 0), shifted by sh into a byte offset of the 8-byte
+ * value: sh = 12 is out of bounds, sh = 2 the accepted sibling.
+ */
+#define CVE_2021_31440(sh) CVE_VALUE_R1, KI_JMP_IMM(BPF_JLT, R1, 1, 10), \
+	KI_LD_IMM64(R2, 0x100000001ULL), KI_JMP_REG(BPF_JGT, R1, R2, 7), \
+	KI_JMP32_IMM(BPF_JGT, R1, 1, 6), KI_MOV32_REG(R3, R1), KI_MOV64_IMM(R4, 1), \
+	KI_ALU64_REG(BPF_SUB, R4, R3), KI_ALU64_IMM(BPF_LSH, R4, sh), \
+	KI_ALU64_REG(BPF_ADD, R0, R4), KI_LDX_MEM(BPF_B, R0, R0, 0), KI_MOV64_IMM(R0, 0), \
+	KI_EXIT()
+/*
+ * CVE-2023-2163 (precision tracking and pruning): the fall-through path
+ * (walked first) reaches the join at insn J with r7 = 0, the other with
+ * r7 = off; r7 goes through a stack spill and a register-register compare
+ * (routes precision marks must follow) into a byte load from the 8-byte
+ * value. A verifier that does not see r7 as mattering at J prunes the
+ * second path as "contained" in the first: off = 4096 must be walked and
+ * rejected, off = 4 is the accepted sibling.
+ */
+#define CVE_2023_2163(off) LOOKUP(ARRAY_FD), KI_JMP_IMM(BPF_JNE, R0, 0, 1), KI_EXIT(), \
+	KI_MOV64_REG(R6, R0), KI_LDX_MEM(BPF_W, R8, R6, 0), KI_JMP_IMM(BPF_JSET, R8, 1, 2), \
+	KI_MOV64_IMM(R7, 0), KI_JA(1), KI_MOV64_IMM(R7, off), \
+	/* J: */ KI_STX_MEM(BPF_DW, R10, R7, -8), KI_LDX_MEM(BPF_DW, R8, R10, -8), \
+	KI_MOV64_IMM(R2, 8192), KI_JMP_REG(BPF_JGT, R8, R2, 2), KI_ALU64_REG(BPF_ADD, R6, R8), \
+	KI_LDX_MEM(BPF_B, R0, R6, 0), KI_MOV64_IMM(R0, 0), KI_EXIT()
 
 static const struct vcase cases[] = {
 	/* syntax: -EINVAL */
@@ -392,11 +464,18 @@ static const struct vcase cases[] = {
 	RUN("shift_bounds", 0, LOOKUP(ARRAY_FD), KI_JMP_IMM(BPF_JNE, R0, 0, 1), KI_EXIT(),
 	  KI_LDX_MEM(BPF_DW, R1, R0, 0), KI_ALU64_IMM(BPF_RSH, R1, 61),
 	  KI_ALU64_REG(BPF_ADD, R0, R1), KI_LDX_MEM(BPF_B, R0, R0, 0), KI_MOV64_IMM(R0, 0), KI_EXIT()),
-	/* pruning: 20 independent diamonds would be 2^20 paths without it */
-	RUN("pruning_diamonds", 0, KI_LDX_MEM(BPF_W, R2, R1, 0), KI_MOV64_IMM(R0, 0),
-	  DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND,
-	  DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND, DIAMOND,
+	/* pruning: 16 independent diamonds would be 2^16 paths without it */
+	RUN("pruning_diamonds", 0, KI_MOV64_IMM(R0, 0), DIAMONDS_16, KI_MOV64_IMM(R0, 0),
+	  KI_EXIT()),
+	/*
+	 * no_prune: the same 16 diamonds are 2^16 paths, past the budget;
+	 * loops are still found (live ancestors are kept); the CVE-2023-2163
+	 * program is rejected without pruning too
+	 */
+	CP("no_prune_diamonds_budget", -E2BIG, NULL, KI_MOV64_IMM(R0, 0), DIAMONDS_16,
 	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	CP("no_prune_infinite_loop", -EINVAL, "infinite loop detected", KI_MOV64_IMM(R0, 0),
+	  KI_JMP_IMM(BPF_JEQ, R0, 0, -2), KI_EXIT()),
 	/* dead code is never checked: it must become harmless (goto pc-1) */
 	RUN("dead_code_bad_helper_id", 0, KI_MOV64_IMM(R0, 0), KI_JMP_IMM(BPF_JEQ, R0, 0, 1),
 	  KI_CALL(99999), KI_EXIT()),
@@ -611,6 +690,70 @@ static const struct vcase cases[] = {
 	  FP_VAR(R2, 8, 16), KI_MOV64_REG(R3, R2), KI_ALU64_REG(BPF_SUB, R3, R10),
 	  KI_MOV64_REG(R4, R10), KI_ALU64_REG(BPF_ADD, R4, R3), KI_ST_MEM(BPF_B, R4, 0, 0),
 	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	/*
+	 * CVE regressions: our own programs for verifier bugs Linux had, each
+	 * turning the wrong bound into an out-of-bounds access, so a rejection
+	 * is the safety check firing; accepted siblings have the same shape
+	 * with a bound that is really safe.
+	 */
+	C("cve_2020_8835_jmp32_narrowing", -EACCES, "max value is outside", CVE_2020_8835(12)),
+	C("cve_2020_8835_jmp32_narrowing_ok", 0, NULL, CVE_2020_8835(2)),
+	C("cve_2021_3490_alu32_and", -EACCES, "off=4096 size=1",
+	  CVE_2021_3490(KI_ALU64_IMM(BPF_ADD, R1, 3), BPF_AND, 0xffffffff00000001ULL, 12)),
+	C("cve_2021_3490_alu32_and_ok", 0, NULL,
+	  CVE_2021_3490(KI_ALU64_IMM(BPF_ADD, R1, 3), BPF_AND, 0xffffffff00000001ULL, 2)),
+	C("cve_2021_3490_alu32_or", -EACCES, "off=4096 size=1",
+	  CVE_2021_3490(KI_MOV64_IMM(R4, 0), BPF_OR, 1, 12)),
+	C("cve_2021_3490_alu32_or_ok", 0, NULL, CVE_2021_3490(KI_MOV64_IMM(R4, 0), BPF_OR, 1, 2)),
+	C("cve_2021_3490_alu32_xor", -EACCES, "off=4096 size=1",
+	  CVE_2021_3490(KI_MOV64_IMM(R4, 0), BPF_XOR, 1, 12)),
+	C("cve_2021_3490_alu32_xor_ok", 0, NULL,
+	  CVE_2021_3490(KI_MOV64_IMM(R4, 0), BPF_XOR, 1, 2)),
+	C("cve_2021_31440_64_into_32_bounds", -EACCES, "max value is outside",
+	  CVE_2021_31440(12)),
+	C("cve_2021_31440_64_into_32_bounds_ok", 0, NULL, CVE_2021_31440(2)),
+	/*
+	 * CVE-2022-23222: arithmetic on a pointer that may be NULL, then the
+	 * NULL check on the result: NULL + 4096 passes it, and the store
+	 * through "the sample" writes to address 0. The sibling checks first.
+	 */
+	C("cve_2022_23222_ringbuf_or_null_arith", -EACCES,
+	  "pointer arithmetic on alloc_mem_or_null prohibited", RESERVE(8),
+	  KI_ALU64_IMM(BPF_ADD, R0, 4096), KI_JMP_IMM(BPF_JEQ, R0, 0, 5),
+	  KI_ALU64_IMM(BPF_SUB, R0, 4096), KI_ST_MEM(BPF_DW, R0, 0, 0), SUBMIT(R0),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("cve_2022_23222_ringbuf_or_null_arith_ok", 0, NULL, RESERVE(8),
+	  KI_JMP_IMM(BPF_JEQ, R0, 0, 6), KI_MOV64_REG(R6, R0), KI_ALU64_IMM(BPF_ADD, R6, 4),
+	  KI_ST_MEM(BPF_W, R6, 0, 0), SUBMIT(R0), KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("cve_2022_23222_map_or_null_arith", -EACCES,
+	  "pointer arithmetic on map_value_or_null prohibited", LOOKUP(HASH_FD),
+	  KI_ALU64_IMM(BPF_ADD, R0, 4096), KI_JMP_IMM(BPF_JEQ, R0, 0, 2),
+	  KI_ALU64_IMM(BPF_SUB, R0, 4096), KI_ST_MEM(BPF_DW, R0, 0, 0), KI_MOV64_IMM(R0, 0),
+	  KI_EXIT()),
+	C("cve_2022_23222_map_or_null_arith_ok", 0, NULL, LOOKUP(HASH_FD),
+	  KI_JMP_IMM(BPF_JEQ, R0, 0, 2), KI_ALU64_IMM(BPF_ADD, R0, 4), KI_ST_MEM(BPF_W, R0, 0, 0),
+	  KI_MOV64_IMM(R0, 0), KI_EXIT()),
+	C("cve_2023_2163_precision_pruning", -EACCES, "off=4096 size=1",
+	  CVE_2023_2163(4096)),
+	C("cve_2023_2163_precision_pruning_ok", 0, NULL, CVE_2023_2163(4)),
+	CP("cve_2023_2163_precision_no_prune", -EACCES, "off=4096 size=1", CVE_2023_2163(4096)),
+	/*
+	 * CVE-2017-16995: a 32-bit mov's immediate zero-extends (r2 is
+	 * 0xffffffff), so the 64-bit compare with -1 is always taken; the
+	 * kernel sign-extended it (r2 == -1), took the jump as never taken and
+	 * never checked its target: here a byte load (r2 >> 20 = 4095) past
+	 * the value (-1 >> 20 would be 2^44 - 1). The sibling shifts r2 to 7
+	 * instead and returns it (interpreter and JIT: the jump is taken).
+	 */
+	C("cve_2017_16995_mov32_sign_extension", -EACCES, "off=4095 size=1",
+	  LOOKUP(ARRAY_FD), KI_JMP_IMM(BPF_JNE, R0, 0, 1), KI_EXIT(), KI_MOV32_IMM(R2, -1),
+	  KI_JMP_IMM(BPF_JNE, R2, -1, 2), KI_MOV64_IMM(R0, 0), KI_EXIT(),
+	  KI_ALU64_IMM(BPF_RSH, R2, 20), KI_ALU64_REG(BPF_ADD, R0, R2), KI_LDX_MEM(BPF_B, R0, R0, 0), KI_EXIT()),
+	RUN("cve_2017_16995_mov32_sign_extension_ok", 7,
+	  LOOKUP(ARRAY_FD), KI_JMP_IMM(BPF_JNE, R0, 0, 1), KI_EXIT(), KI_MOV32_IMM(R2, -1),
+	  KI_JMP_IMM(BPF_JNE, R2, -1, 2), KI_MOV64_IMM(R0, 0), KI_EXIT(),
+	  KI_ALU64_IMM(BPF_RSH, R2, 29), KI_ALU64_REG(BPF_ADD, R0, R2),
+	  KI_LDX_MEM(BPF_B, R0, R0, 0), KI_MOV64_REG(R0, R2), KI_EXIT()),
 };
 
 static u32 prog_len(const struct bpf_insn *insns)
@@ -654,8 +797,10 @@ static int run_case(const void *arg)
 	memcpy(prog, c->insns, sizeof(prog));
 	/* Cases that only check errno run without a log: a 1M-insn walk would fill it. */
 	kt_perfmon = !c->no_perfmon;
+	kt_no_prune = c->no_prune;
 	err = kt_verify_subprogs(prog, n, c->log ? log : NULL, sizeof(log), subs, &sub_cnt);
 	kt_perfmon = true;
+	kt_no_prune = false;
 	if (!c->log)
 		strcpy(log, "(no log)");
 	KT_EXPECT(err == c->err, "verify = %d, want %d; log: %s", err, c->err, log);
