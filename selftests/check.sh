@@ -16,6 +16,7 @@ set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 VM_TIMEOUT=${VM_TIMEOUT:-600}
+CORPUS_VM_TIMEOUT=${CORPUS_VM_TIMEOUT:-1500}	# corpus_vm's boot: ~5 min, TCG varies
 T=${T:-}
 SMP_VCPUS=4		# the vm-smp boot; the main one keeps run-vm.sh's 2
 SMP_TESTS='smp_*'	# tests that need it, left out of the main boot
@@ -124,18 +125,10 @@ elif [ $vm_ok -eq 1 ] && [ -n "$T" ] && [ -z "$(vm_list -x "$SMP_TESTS")" ] &&
 	vstatus=0
 	vm_ok=2
 fi
-# corpus_vm (selftests/corpus/vm_runner.c): the corpus through /dev/kbpf and
-# the guest kernel's bpf(2) in the main boot, after kbpf_test; its lines join
-# the corpus suite. Runs unless T selects tests and none is corpus_vm.
-cvm=0
-if [ $vm_ok -eq 1 ] && { [ -z "$T" ] || [[ "$T" == *corpus_vm* ]]; }; then
-	if [ -f build/corpus/tests.h ] &&
-	   make --no-print-directory -f selftests/corpus/corpus.mk vm-runner > "$out/corpus-vm-build.log" 2>&1; then
-		cvm=1
-	else
-		tail -n 30 "$out/corpus-vm-build.log" 2>/dev/null
-		synthetic_fail corpus "corpus_vm (build failed or corpus not fetched; see $out/corpus-vm-build.log)"
-	fi
+if [ $vm_ok -eq 1 ] && [ -n "$T" ] && [ -z "$(vm_list -x "$SMP_TESTS")" ]; then
+	stage "vm: T='$T' selects no test of the main boot: skipped"
+	vstatus=0
+	vm_ok=2
 fi
 if [ $vm_ok -eq 1 ]; then
 	targs="-x '$SMP_TESTS'"
@@ -143,26 +136,10 @@ if [ $vm_ok -eq 1 ]; then
 	flags=(--quiet --timeout "$VM_TIMEOUT" --log "$out/console.log"
 	       --bin build/vm/kbpf_test --share "$out/share")
 	[ "$V" = 1 ] && flags+=(--verbose)
-	gcmd="/tests/kbpf_test -o /mnt/share/vm-results.txt $targs"
-	# T=corpus_vm alone: no kbpf_test test matches; run corpus_vm only.
-	[ -n "$T" ] && [ -z "$(vm_list -x "$SMP_TESTS")" ] && gcmd=true
-	if [ $cvm -eq 1 ]; then
-		flags+=(--bin build/corpus/corpus_vm --bin selftests/corpus/accepted_differences.txt)
-		gcmd="$gcmd; st=\$?; /tests/corpus_vm -o /mnt/share/corpus-vm.txt"
-		gcmd="$gcmd -a /tests/accepted_differences.txt > /mnt/share/corpus-vm.log 2>&1; exit \$st"
-	fi
-	stage "vm: booting the guest and running /tests/kbpf_test${cvm/1/ + corpus_vm} (timeout ${VM_TIMEOUT}s)"
-	selftests/qemu/run-vm.sh "${flags[@]}" -- "$gcmd"
+	stage "vm: booting the guest and running /tests/kbpf_test (timeout ${VM_TIMEOUT}s)"
+	selftests/qemu/run-vm.sh "${flags[@]}" -- \
+		"/tests/kbpf_test -o /mnt/share/vm-results.txt $targs"
 	vstatus=$?
-	if [ $cvm -eq 1 ]; then
-		if grep -q '^\(PASS\|FAIL\): corpus_vm/verdicts' "$out/share/corpus-vm.log" 2>/dev/null; then
-			grep '^# corpus_vm: [A-Za-z0-9]' "$out/share/corpus-vm.log" | grep -v 'cases loaded' || true
-			grep -E '^(PASS|FAIL): ' "$out/share/corpus-vm.log"
-			collect corpus "$out/share/corpus-vm.log"
-		else
-			synthetic_fail corpus "corpus_vm (no result line; see $out/share/corpus-vm.log)"
-		fi
-	fi
 	if [ -f "$out/share/vm-results.txt" ]; then
 		collect vm "$out/share/vm-results.txt"
 	else
@@ -204,6 +181,39 @@ elif [ -n "$smp_names" ]; then
 		collect vm-smp "$out/smp-console.log"
 	fi
 	guest_fail vm-smp "$smpstatus" "$out/smp-console.log"
+fi
+
+# ---- suite 2c: corpus_vm, a boot of its own (CORPUS_VM_TIMEOUT) --------------
+# selftests/corpus/vm_runner.c: the corpus through /dev/kbpf and the guest
+# kernel's bpf(2) in one boot (about 5 min under TCG); its lines join the
+# corpus suite. Runs unless T selects tests and none is corpus_vm.
+cvm=0
+if [ $mod_ok -eq 1 ] && [ $vm_ok -ne 0 ] && { [ -z "$T" ] || [[ "$T" == *corpus_vm* ]]; }; then
+	if [ -f build/corpus/tests.h ] &&
+	   make --no-print-directory -f selftests/corpus/corpus.mk vm-runner > "$out/corpus-vm-build.log" 2>&1; then
+		cvm=1
+	else
+		tail -n 30 "$out/corpus-vm-build.log" 2>/dev/null
+		synthetic_fail corpus "corpus_vm (build failed or corpus not fetched; see $out/corpus-vm-build.log)"
+	fi
+fi
+if [ $cvm -eq 1 ]; then
+	mkdir -p "$out/cvm-share"
+	chmod 777 "$out/cvm-share"
+	flags=(--quiet --timeout "$CORPUS_VM_TIMEOUT" --log "$out/cvm-console.log"
+	       --bin build/corpus/corpus_vm --bin selftests/corpus/accepted_differences.txt
+	       --share "$out/cvm-share")
+	stage "corpus_vm: booting a guest for the corpus, kbpf vs the kernel (timeout ${CORPUS_VM_TIMEOUT}s)"
+	selftests/qemu/run-vm.sh "${flags[@]}" -- \
+		"/tests/corpus_vm -o /mnt/share/corpus-vm.txt -a /tests/accepted_differences.txt > /mnt/share/corpus-vm.log 2>&1"
+	cvmstatus=$?
+	if grep -q '^\(PASS\|FAIL\): corpus_vm/verdicts' "$out/cvm-share/corpus-vm.log" 2>/dev/null; then
+		grep '^# corpus_vm: [A-Za-z0-9]' "$out/cvm-share/corpus-vm.log" | grep -v 'cases loaded' || true
+		grep -E '^(PASS|FAIL): ' "$out/cvm-share/corpus-vm.log"
+		collect corpus "$out/cvm-share/corpus-vm.log"
+	else
+		synthetic_fail corpus "corpus_vm (guest status $cvmstatus, no result line; see $out/cvm-share/corpus-vm.log, $out/cvm-console.log)"
+	fi
 fi
 
 # ---- suite 3: the LD_PRELOAD shim, native (fake device; plain and ASan) ------
