@@ -5,16 +5,17 @@
  * (for_each_kernel_tracepoint(); module tracepoints are not searched).
  *
  * The program's context is u64 args[KBPF_RAW_TP_MAX_ARGS]. A tracepoint
- * calls its probes as probe(data, arg0, ..., argN-1) and a module cannot
- * know N or the argument types generically, so one probe takes 12 u64s:
- * on x86-64 the first five come in registers, the rest from the caller's
- * stack; those past N are whatever is there. N comes from the kernel's own
- * table of raw tracepoints (struct bpf_raw_event_map, section
+ * calls its probes as probe(data, arg0, ..., argN-1); N comes from the
+ * kernel's own table of raw tracepoints (struct bpf_raw_event_map, section
  * __bpf_raw_tp, found through kallsyms), exactly what Linux's bpf(2) uses
- * to find the tracepoint; args[N..11] are zeroed. A name not in that table
- * is -ENOENT, as in Linux. If the table cannot be found, every tracepoint
- * of for_each_kernel_tracepoint() is accepted and all 12 are passed
- * unfiltered (a warning is logged once).
+ * to find the tracepoint, and the probe registered takes exactly N u64s
+ * (kbpf_raw_tp_probes[N]; every argument is passed in a register or a
+ * stack slot of 8 bytes on x86-64); args[N..11] are zero. (Until
+ * 2026-12-08 one 12-argument probe served every tracepoint: it read past
+ * the caller's arguments, and the debug kernel's build of it wrote its
+ * stack-argument slots, corrupting sys_enter's caller: RIP 0.) A name not
+ * in that table is -ENOENT, as in Linux; without the table (a warning is
+ * logged once) nothing can be attached (-EOPNOTSUPP).
  *
  * Arguments narrower than 64 bits (int, pid_t, bool) are passed as the
  * caller left the register: the upper bits are not guaranteed to be zero
@@ -36,32 +37,81 @@ struct kbpf_raw_tp_link {
 	struct kbpf_link link;
 	struct tracepoint *tp;
 	u32 num_args;
+	void *probe;			/* kbpf_raw_tp_probes[num_args] */
 };
 
-static void kbpf_raw_tp_probe(void *data, u64 a0, u64 a1, u64 a2, u64 a3,
-			      u64 a4, u64 a5, u64 a6, u64 a7, u64 a8, u64 a9,
-			      u64 a10, u64 a11)
+static void kbpf_raw_tp_run(void *data, const u64 *args)
 {
 	struct kbpf_raw_tp_link *rl = data;
-	u32 n = rl->num_args;
-	/*
-	 * Arguments past n are zero. No memset(): it is a rep stosb, which
-	 * TCG runs byte by byte (it was ~150 ns of a ~400 ns run).
-	 */
-	u64 args[KBPF_RAW_TP_MAX_ARGS] = {
-		n > 0 ? a0 : 0, n > 1 ? a1 : 0, n > 2 ? a2 : 0, n > 3 ? a3 : 0,
-		n > 4 ? a4 : 0, n > 5 ? a5 : 0, n > 6 ? a6 : 0, n > 7 ? a7 : 0,
-		n > 8 ? a8 : 0, n > 9 ? a9 : 0, n > 10 ? a10 : 0, n > 11 ? a11 : 0,
-	};
 
 	kbpf_link_run_trace(&rl->link, args, 0, 0, NULL);
 }
+
+/*
+ * One probe per argument count: a tracepoint calls its probe with exactly
+ * the event's arguments, and a probe declaring more would read (and, as
+ * the callee may use its incoming stack-argument slots, write) the
+ * caller's frame past them. Arguments past n are zero.
+ */
+#define KBPF_RTP_P0
+#define KBPF_RTP_P1	KBPF_RTP_P0, u64 a0
+#define KBPF_RTP_P2	KBPF_RTP_P1, u64 a1
+#define KBPF_RTP_P3	KBPF_RTP_P2, u64 a2
+#define KBPF_RTP_P4	KBPF_RTP_P3, u64 a3
+#define KBPF_RTP_P5	KBPF_RTP_P4, u64 a4
+#define KBPF_RTP_P6	KBPF_RTP_P5, u64 a5
+#define KBPF_RTP_P7	KBPF_RTP_P6, u64 a6
+#define KBPF_RTP_P8	KBPF_RTP_P7, u64 a7
+#define KBPF_RTP_P9	KBPF_RTP_P8, u64 a8
+#define KBPF_RTP_P10	KBPF_RTP_P9, u64 a9
+#define KBPF_RTP_P11	KBPF_RTP_P10, u64 a10
+#define KBPF_RTP_P12	KBPF_RTP_P11, u64 a11
+#define KBPF_RTP_A0	0
+#define KBPF_RTP_A1	a0
+#define KBPF_RTP_A2	KBPF_RTP_A1, a1
+#define KBPF_RTP_A3	KBPF_RTP_A2, a2
+#define KBPF_RTP_A4	KBPF_RTP_A3, a3
+#define KBPF_RTP_A5	KBPF_RTP_A4, a4
+#define KBPF_RTP_A6	KBPF_RTP_A5, a5
+#define KBPF_RTP_A7	KBPF_RTP_A6, a6
+#define KBPF_RTP_A8	KBPF_RTP_A7, a7
+#define KBPF_RTP_A9	KBPF_RTP_A8, a8
+#define KBPF_RTP_A10	KBPF_RTP_A9, a9
+#define KBPF_RTP_A11	KBPF_RTP_A10, a10
+#define KBPF_RTP_A12	KBPF_RTP_A11, a11
+#define KBPF_RAW_TP_PROBE(n)							\
+static void kbpf_raw_tp_probe##n(void *data KBPF_RTP_P##n)			\
+{										\
+	u64 args[KBPF_RAW_TP_MAX_ARGS] = { KBPF_RTP_A##n };			\
+										\
+	kbpf_raw_tp_run(data, args);						\
+}
+KBPF_RAW_TP_PROBE(0)
+KBPF_RAW_TP_PROBE(1)
+KBPF_RAW_TP_PROBE(2)
+KBPF_RAW_TP_PROBE(3)
+KBPF_RAW_TP_PROBE(4)
+KBPF_RAW_TP_PROBE(5)
+KBPF_RAW_TP_PROBE(6)
+KBPF_RAW_TP_PROBE(7)
+KBPF_RAW_TP_PROBE(8)
+KBPF_RAW_TP_PROBE(9)
+KBPF_RAW_TP_PROBE(10)
+KBPF_RAW_TP_PROBE(11)
+KBPF_RAW_TP_PROBE(12)
+
+static void *const kbpf_raw_tp_probes[KBPF_RAW_TP_MAX_ARGS + 1] = {
+	kbpf_raw_tp_probe0, kbpf_raw_tp_probe1, kbpf_raw_tp_probe2, kbpf_raw_tp_probe3,
+	kbpf_raw_tp_probe4, kbpf_raw_tp_probe5, kbpf_raw_tp_probe6, kbpf_raw_tp_probe7,
+	kbpf_raw_tp_probe8, kbpf_raw_tp_probe9, kbpf_raw_tp_probe10, kbpf_raw_tp_probe11,
+	kbpf_raw_tp_probe12,
+};
 
 static void kbpf_raw_tp_release(struct kbpf_link *link)
 {
 	struct kbpf_raw_tp_link *rl = container_of(link, struct kbpf_raw_tp_link, link);
 
-	WARN_ON_ONCE(tracepoint_probe_unregister(rl->tp, kbpf_raw_tp_probe, rl));
+	WARN_ON_ONCE(tracepoint_probe_unregister(rl->tp, rl->probe, rl));
 	/* No probe call may still be running when the link goes. */
 	tracepoint_synchronize_unregister();
 }
@@ -117,7 +167,7 @@ static void kbpf_raw_tp_table_lookup(void)
 	kbpf_raw_tp_table_end = (void *)kbpf_ksym_addr("__stop__bpf_raw_tp");
 	if (!kbpf_raw_tp_table || kbpf_raw_tp_table_end <= kbpf_raw_tp_table) {
 		kbpf_raw_tp_table = NULL;
-		pr_warn_once("raw tracepoint table not found: raw tracepoint programs get 12 unfiltered arguments\n");
+		pr_warn_once("raw tracepoint table not found: raw tracepoints cannot be attached\n");
 	}
 	smp_store_release(&kbpf_raw_tp_table_looked_up, true);
 }
@@ -152,12 +202,9 @@ static int kbpf_raw_tp_find(const char *name, struct tracepoint **tpp, u32 *num_
 		}
 		return -ENOENT;
 	}
+	/* without the table the argument count is unknown: no safe probe */
 	for_each_kernel_tracepoint(kbpf_tp_match, &s);
-	if (!s.tp)
-		return -ENOENT;
-	*tpp = s.tp;
-	*num_args = KBPF_RAW_TP_MAX_ARGS;
-	return 0;
+	return s.tp ? -EOPNOTSUPP : -ENOENT;
 }
 
 int kbpf_raw_tp_attach(const char __user *uname, struct kbpf_prog *prog)
@@ -182,7 +229,8 @@ int kbpf_raw_tp_attach(const char __user *uname, struct kbpf_prog *prog)
 	rl->num_args = num_args;
 	kbpf_link_init(&rl->link, BPF_LINK_TYPE_RAW_TRACEPOINT, 0,
 		       &kbpf_raw_tp_link_ops, prog);
-	err = tracepoint_probe_register(tp, kbpf_raw_tp_probe, rl);
+	rl->probe = kbpf_raw_tp_probes[rl->num_args];
+	err = tracepoint_probe_register(tp, rl->probe, rl);
 	if (err) {
 		kbpf_link_abort(&rl->link);
 		return err;

@@ -97,13 +97,7 @@ suite=1
 # -cpu max without LA57: with 5-level paging, an edge interrupt during
 # early boot (0.005 s, identify_cpu) hit "KASAN: wild-memory-access" in
 # do_raw_spin_lock in 2 of 5 boots on 2026-12-08, before kbpf was loaded.
-# One vCPU: under TCG, patching kernel text (kprobes, static keys and calls
-# of tracepoints) while another vCPU runs it can send that vCPU to RIP 0;
-# the debug runs of 2026-12-08 crashed so twice with two vCPUs (a raw_tp
-# attach to sys_enter, an event link on the getppid syscall), in the
-# kernel's text patching, not in kbpf. The smp_* tests need two CPUs and
-# run in make check's -smp 4 boot instead (vm-debug.sh leaves them out).
-flags=(--quiet --verbose --no-kmods --mem 2G --smp 1 --cpu max,la57=off --kernel "$kdir/bzImage"
+flags=(--quiet --verbose --no-kmods --mem 2G --cpu max,la57=off --kernel "$kdir/bzImage"
        --module build/debug-module/kbpf.ko
        --append "kasan.fault=panic log_buf_len=16M"
        --timeout "$VM_TIMEOUT" --log "$out/console.log"

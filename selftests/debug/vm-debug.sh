@@ -46,11 +46,10 @@ fi
 
 if [ "$suite" = 1 ]; then
 	say "running /tests/kbpf_test"
-	# one vCPU here (check-debug.sh): the smp_* tests run in make check
 	if [ -n "$filter" ]; then
-		/tests/kbpf_test -o "$out/vm-results.txt" -x 'smp_*' -t "$filter"
+		/tests/kbpf_test -o "$out/vm-results.txt" -t "$filter"
 	else
-		/tests/kbpf_test -o "$out/vm-results.txt" -x 'smp_*'
+		/tests/kbpf_test -o "$out/vm-results.txt"
 	fi
 	say "kbpf_test exited with status $?"
 	module_range >> "$out/kbpf-ranges.txt"

@@ -204,8 +204,8 @@ static long r_info_xlated(const struct backend *b, const struct fixtures *fx KT_
 /*
  * A cold tracepoint (module_load fires only when a module loads): the first
  * probe on a tracepoint patches its static key and static call, and under
- * TCG patching code another vCPU is running can crash the guest (RIP 0 on
- * the debug kernel with sys_enter here; see churn() in test_attach.c).
+ * TCG patching code another vCPU is running can hang or crash the guest
+ * (see churn() in test_attach.c). attach_raw_tp_* test sys_enter itself.
  */
 static long r_raw_tp_open(const struct backend *b, const struct fixtures *fx KT_UNUSED)
 { return closed(b_raw_tp_open(b, "module_load", fx->rawtp)); }
