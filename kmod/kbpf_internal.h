@@ -252,6 +252,8 @@ extern const struct kbpf_map_ops kbpf_array_of_maps_map_ops;
 int kbpf_array_get_next_key(struct kbpf_map *map, const void *key, void *next_key);
 /* maps/fd_array.c: MAP_CREATE checks of the fd arrays (Linux's fd_array_map_alloc_check). */
 int kbpf_fd_array_alloc_check(const union bpf_attr *attr, u32 extra_flags);
+/* *index = the u32 key, clamped below max_entries under speculation; false past it. */
+bool kbpf_fd_array_index(const struct kbpf_map *map, const void *key, u32 *index);
 /* maps/perf_event_array.c: the event behind index (BPF_F_CURRENT_CPU: this CPU's), or ERR_PTR. */
 struct perf_event *kbpf_perf_event_array_event(struct kbpf_map *map, u64 index);
 

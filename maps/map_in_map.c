@@ -20,7 +20,6 @@
  * period (kbpf_map_put), so a program still using it is safe.
  */
 #include <linux/file.h>
-#include <linux/nospec.h>
 #include <linux/slab.h>
 
 #include "kbpf_internal.h"
@@ -152,11 +151,10 @@ static void kbpf_map_array_free(struct kbpf_map *map)
 
 static struct kbpf_map *kbpf_map_array_inner(struct kbpf_map *map, const void *key)
 {
-	u32 index = *(const u32 *)key;
+	u32 index;
 
-	if (index >= map->desc.max_entries)
+	if (!kbpf_fd_array_index(map, key, &index))
 		return NULL;
-	index = array_index_nospec(index, map->desc.max_entries);
 	return rcu_dereference(kbpf_map_array(map)->slots[index]);
 }
 
@@ -191,16 +189,15 @@ static int kbpf_map_array_update_value(struct kbpf_map *map, const void *key,
 				       const void *value, u64 flags)
 {
 	struct kbpf_map_array *ma = kbpf_map_array(map);
-	u32 index = *(const u32 *)key;
+	u32 index;
 	struct kbpf_map *inner, *old;
 	struct fd f;
 	int err = 0;
 
 	if (flags != BPF_ANY)
 		return -EINVAL;
-	if (index >= map->desc.max_entries)
+	if (!kbpf_fd_array_index(map, key, &index))
 		return -E2BIG;
-	index = array_index_nospec(index, map->desc.max_entries);
 	f = fdget(*(const u32 *)value);
 	if (!f.file)
 		return -EBADF;
@@ -221,11 +218,10 @@ static int kbpf_map_array_update_value(struct kbpf_map *map, const void *key,
 
 static int kbpf_map_array_delete(struct kbpf_map *map, const void *key)
 {
-	u32 index = *(const u32 *)key;
+	u32 index;
 
-	if (index >= map->desc.max_entries)
+	if (!kbpf_fd_array_index(map, key, &index))
 		return -E2BIG;
-	index = array_index_nospec(index, map->desc.max_entries);
 	return kbpf_map_array_clear_slot(kbpf_map_array(map), index) ? 0 : -ENOENT;
 }
 

@@ -150,16 +150,15 @@ static int kbpf_perf_array_update_file(struct kbpf_map *map, struct file *map_fi
 				       const void *key, const void *value, u64 flags)
 {
 	struct kbpf_perf_array *pa = kbpf_perf_array(map);
-	u32 index = *(const u32 *)key;
+	u32 index;
 	struct kbpf_perf_entry *e, *old;
 	struct file *perf_file;
 	struct perf_event *event;
 
 	if (flags != BPF_ANY)
 		return -EINVAL;
-	if (index >= map->desc.max_entries)
+	if (!kbpf_fd_array_index(map, key, &index))
 		return -E2BIG;
-	index = array_index_nospec(index, map->desc.max_entries);
 	perf_file = kbpf_perf_event_get(*(const u32 *)value);
 	if (IS_ERR(perf_file))
 		return PTR_ERR(perf_file);
@@ -185,11 +184,10 @@ static int kbpf_perf_array_update_file(struct kbpf_map *map, struct file *map_fi
 
 static int kbpf_perf_array_delete(struct kbpf_map *map, const void *key)
 {
-	u32 index = *(const u32 *)key;
+	u32 index;
 
-	if (index >= map->desc.max_entries)
+	if (!kbpf_fd_array_index(map, key, &index))
 		return -E2BIG;
-	index = array_index_nospec(index, map->desc.max_entries);
 	return kbpf_perf_array_clear_slot(kbpf_perf_array(map), index) ? 0 : -ENOENT;
 }
 

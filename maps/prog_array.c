@@ -13,7 +13,6 @@
  * last user fd of the array closes, the array empties itself (as Linux's
  * map_release_uref), which breaks that cycle.
  */
-#include <linux/nospec.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 
@@ -120,11 +119,10 @@ static void kbpf_prog_array_release_uref(struct kbpf_map *map)
 static void *kbpf_prog_array_lookup(struct kbpf_map *map, const void *key)
 {
 	struct kbpf_prog_array *pa = kbpf_prog_array(map);
-	u32 index = *(const u32 *)key;
+	u32 index;
 
-	if (index >= map->desc.max_entries)
+	if (!kbpf_fd_array_index(map, key, &index))
 		return NULL;
-	index = array_index_nospec(index, map->desc.max_entries);
 	if (!READ_ONCE(pa->slots[index]))
 		return NULL;
 	return &pa->ids[index];
@@ -135,15 +133,14 @@ static int kbpf_prog_array_update(struct kbpf_map *map, const void *key,
 				  const void *value, u64 flags)
 {
 	struct kbpf_prog_array *pa = kbpf_prog_array(map);
-	u32 index = *(const u32 *)key;
+	u32 index;
 	struct kbpf_tail_target *old;
 	struct kbpf_prog *prog;
 
 	if (flags != BPF_ANY)
 		return -EINVAL;
-	if (index >= map->desc.max_entries)
+	if (!kbpf_fd_array_index(map, key, &index))
 		return -E2BIG;
-	index = array_index_nospec(index, map->desc.max_entries);
 	prog = kbpf_prog_get(*(const u32 *)value);
 	if (IS_ERR(prog))
 		return PTR_ERR(prog);
@@ -161,11 +158,10 @@ static int kbpf_prog_array_update(struct kbpf_map *map, const void *key,
 
 static int kbpf_prog_array_delete(struct kbpf_map *map, const void *key)
 {
-	u32 index = *(const u32 *)key;
+	u32 index;
 
-	if (index >= map->desc.max_entries)
+	if (!kbpf_fd_array_index(map, key, &index))
 		return -E2BIG;
-	index = array_index_nospec(index, map->desc.max_entries);
 	return kbpf_prog_array_clear_slot(kbpf_prog_array(map), index) ? 0 : -ENOENT;
 }
 
